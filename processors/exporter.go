@@ -1,0 +1,160 @@
+package processors
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// Event says what happened to the trace or span of an [Item].
+type Event uint8
+
+// The events an exporter receives.
+const (
+	// TraceStarted: Item.Trace has started. Only the fields fixed at start
+	// may be read.
+	TraceStarted Event = iota + 1
+	// TraceEnded: Item.Trace has ended and is immutable.
+	TraceEnded
+	// SpanEnded: Item.Span has ended and is immutable.
+	SpanEnded
+)
+
+// String returns "trace_started", "trace_ended" or "span_ended".
+func (e Event) String() string {
+	switch e {
+	case TraceStarted:
+		return "trace_started"
+	case TraceEnded:
+		return "trace_ended"
+	case SpanEnded:
+		return "span_ended"
+	}
+	return "unknown"
+}
+
+// Item is one entry of an export batch.
+type Item struct {
+	// Event says which of Trace or Span is set and what happened to it.
+	Event Event
+	// Trace is the trace of a TraceStarted or TraceEnded item.
+	Trace *tracing.Trace
+	// Span is the span of a SpanEnded item.
+	Span *tracing.Span
+}
+
+// TraceItem returns the item of a trace event.
+func TraceItem(e Event, t *tracing.Trace) Item { return Item{Event: e, Trace: t} }
+
+// SpanItem returns the item of an ended span.
+func SpanItem(s *tracing.Span) Item { return Item{Event: SpanEnded, Span: s} }
+
+// Exporter sends batches of items to a backend. The batcher calls Export from
+// one goroutine at a time, never concurrently with itself, with a context
+// that carries the export timeout; implementations must return by its
+// deadline. Shutdown is called once, after the last Export.
+type Exporter interface {
+	// Export delivers items. See the package documentation for the errors.
+	Export(ctx context.Context, items []Item) error
+	// Shutdown releases the exporter's resources, returning by ctx's deadline.
+	Shutdown(ctx context.Context) error
+}
+
+// DropReason says why items were not delivered.
+type DropReason string
+
+// The reasons items are dropped.
+const (
+	// DropQueueFull: the batcher's queue was full when the item arrived.
+	DropQueueFull DropReason = "queue_full"
+	// DropExportFailed: the exporter failed, after its retries.
+	DropExportFailed DropReason = "export_failed"
+	// DropRejected: the backend accepted the request but rejected the items.
+	DropRejected DropReason = "rejected"
+	// DropTooLarge: the item alone exceeds what the backend accepts.
+	DropTooLarge DropReason = "too_large"
+	// DropShutdownDeadline: shutdown's deadline passed before the item was exported.
+	DropShutdownDeadline DropReason = "shutdown_deadline"
+	// DropAfterShutdown: the item arrived after shutdown.
+	DropAfterShutdown DropReason = "after_shutdown"
+	// DropNoAPIKey: the exporter had no API key for the item.
+	DropNoAPIKey DropReason = "no_api_key"
+	// DropExporterPanic: the exporter panicked while exporting the item.
+	DropExporterPanic DropReason = "exporter_panic"
+)
+
+// PartialError reports that an export did not deliver some of its items.
+// Several may be joined with errors.Join for several reasons.
+type PartialError struct {
+	// Dropped is the number of items not delivered.
+	Dropped int
+	// Reason says why; empty means DropExportFailed.
+	Reason DropReason
+	// Err describes the failure. It never holds credentials.
+	Err error
+}
+
+// Error describes the failure.
+func (e *PartialError) Error() string {
+	msg := "processors: " + strconv.Itoa(e.Dropped) + " items dropped (" + string(e.reason()) + ")"
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns Err.
+func (e *PartialError) Unwrap() error { return e.Err }
+
+func (e *PartialError) reason() DropReason {
+	if e.Reason == "" {
+		return DropExportFailed
+	}
+	return e.Reason
+}
+
+// Dropped reads the result of exporting a batch of n items: how many were
+// not delivered, by reason. A nil err means none; an error holding
+// [*PartialError]s (directly or joined) drops what they say, capped at n; any
+// other error drops all n as DropExportFailed.
+func Dropped(err error, n int) map[DropReason]int {
+	if err == nil || n <= 0 {
+		return nil
+	}
+	out := map[DropReason]int{}
+	total := 0
+	var walk func(error) bool
+	walk = func(e error) bool {
+		var pe *PartialError
+		if p, ok := e.(*PartialError); ok {
+			pe = p
+		}
+		if pe != nil {
+			d := min(max(pe.Dropped, 0), n-total)
+			if d > 0 {
+				out[pe.reason()] += d
+				total += d
+			}
+			return true
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			found := false
+			for _, inner := range j.Unwrap() {
+				if walk(inner) {
+					found = true
+				}
+			}
+			return found
+		}
+		if u := errors.Unwrap(e); u != nil {
+			return walk(u)
+		}
+		return false
+	}
+	if !walk(err) {
+		return map[DropReason]int{DropExportFailed: n}
+	}
+	return out
+}

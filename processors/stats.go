@@ -1,0 +1,72 @@
+package processors
+
+import (
+	"maps"
+	"sync"
+	"sync/atomic"
+)
+
+// Stats counts what a processor did with the items it received. Every item
+// received is eventually exported, dropped (by reason), or still pending:
+// Received == Exported + sum(Dropped) + Pending.
+type Stats struct {
+	// Received counts items handed to the processor, including those dropped
+	// at once.
+	Received int64
+	// Exported counts items the exporter delivered.
+	Exported int64
+	// Dropped counts items not delivered, by reason.
+	Dropped map[DropReason]int64
+	// Pending counts items queued or being exported.
+	Pending int64
+}
+
+// DroppedTotal returns the sum of Dropped.
+func (s Stats) DroppedTotal() int64 {
+	var n int64
+	for _, v := range s.Dropped {
+		n += v
+	}
+	return n
+}
+
+// counters is the concurrency-safe store behind Stats.
+type counters struct {
+	received atomic.Int64
+	exported atomic.Int64
+	mu       sync.Mutex
+	dropped  map[DropReason]int64
+}
+
+func (c *counters) drop(r DropReason, n int) {
+	if n <= 0 {
+		return
+	}
+	c.mu.Lock()
+	if c.dropped == nil {
+		c.dropped = map[DropReason]int64{}
+	}
+	c.dropped[r] += int64(n)
+	c.mu.Unlock()
+}
+
+// settle records the outcome of exporting n items that ended in err.
+func (c *counters) settle(err error, n int) map[DropReason]int {
+	d := Dropped(err, n)
+	lost := 0
+	for r, k := range d {
+		c.drop(r, k)
+		lost += k
+	}
+	c.exported.Add(int64(n - lost))
+	return d
+}
+
+func (c *counters) snapshot() Stats {
+	c.mu.Lock()
+	d := maps.Clone(c.dropped)
+	c.mu.Unlock()
+	s := Stats{Received: c.received.Load(), Exported: c.exported.Load(), Dropped: d}
+	s.Pending = s.Received - s.Exported - s.DroppedTotal()
+	return s
+}

@@ -1,0 +1,75 @@
+package tracing
+
+import "context"
+
+// scopeKey is the one context key of this package. Its value is the innermost
+// *Span, the *Trace when no span is open, or disabledScope inside a disabled
+// trace.
+type scopeKey struct{}
+
+type disabledMarker struct{}
+
+// disabledScope hides any enclosing trace or span from spans started inside a
+// disabled trace.
+var disabledScope any = disabledMarker{}
+
+// scopeCtx is a context carrying a span or trace. It is embedded in Span and
+// Trace so that starting one costs a single allocation.
+type scopeCtx struct {
+	context.Context
+	scope any
+}
+
+// Value returns the scope for this package's key and defers to the parent
+// context otherwise.
+func (c *scopeCtx) Value(key any) any {
+	if _, ok := key.(scopeKey); ok {
+		return c.scope
+	}
+	return c.Context.Value(key)
+}
+
+func scopeFrom(ctx context.Context) any {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Value(scopeKey{})
+}
+
+// SpanFromContext returns the innermost span open in ctx, or nil when there is
+// none. A nil *Span is valid: all its methods do nothing.
+func SpanFromContext(ctx context.Context) *Span {
+	s, _ := scopeFrom(ctx).(*Span)
+	return s
+}
+
+// TraceFromContext returns the trace that ctx belongs to, or nil when there is
+// none or it is disabled. A nil *Trace is valid: all its methods do nothing.
+func TraceFromContext(ctx context.Context) *Trace {
+	switch v := scopeFrom(ctx).(type) {
+	case *Span:
+		return v.trace
+	case *Trace:
+		return v
+	}
+	return nil
+}
+
+// ContextWithSpan returns a copy of parent in which s is the current span, for
+// carrying a span across an API boundary that lost the context. A nil s
+// returns parent unchanged.
+func ContextWithSpan(parent context.Context, s *Span) context.Context {
+	if s == nil {
+		return parent
+	}
+	return &scopeCtx{Context: parent, scope: s}
+}
+
+// ContextWithTrace returns a copy of parent in which t is the current trace
+// and no span is open. A nil t returns parent unchanged.
+func ContextWithTrace(parent context.Context, t *Trace) context.Context {
+	if t == nil {
+		return parent
+	}
+	return &scopeCtx{Context: parent, scope: t}
+}

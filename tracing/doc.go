@@ -1,0 +1,63 @@
+// Package tracing records LLM agent programs as traces of typed spans, the
+// way the OpenAI Agents SDK does in Python, and hands them to processors that
+// export them (see the processors package).
+//
+// A [Trace] is one end-to-end run of a workflow; a [Span] is a timed
+// operation inside it carrying typed data from the spans package. Both travel
+// in a [context.Context]: starting one returns a derived context, and the
+// caller ends it with defer.
+//
+//	ctx, tr := tracing.StartTrace(ctx, "Customer service", tracing.WithGroupID(threadID))
+//	defer tr.End()
+//
+//	gen := &spans.Generation{Model: "gpt-4.1", Input: msgs}
+//	ctx, span := tracing.StartSpan(ctx, gen)
+//	defer span.End()
+//	out, usage, err := callModel(ctx, msgs)
+//	gen.Output, gen.Usage = out, usage // fill before End
+//	span.SetError(err)
+//
+// # Providers and processors
+//
+// A [Provider] creates traces and passes every trace and span start and end
+// to its [Processor]s. The package-level functions ([StartTrace],
+// [AddTraceProcessor], [SetTraceProcessors], [Shutdown], ...) use the
+// provider installed with [SetDefault]. Go has no exit hook, so end main with
+// a flush:
+//
+//	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
+//	tracing.SetDefault(tp)
+//	defer tp.Shutdown(context.Background())
+//
+// A processor that panics is contained and reported through log/slog; it
+// never reaches the traced program.
+//
+// # Disabling tracing
+//
+// Tracing is off when OPENAI_AGENTS_DISABLE_TRACING is "1" or "true", after
+// [Provider.SetDisabled](true), or for one run with [WithTraceDisabled]. A
+// disabled trace or span is a nil pointer; every method of a nil *Trace or
+// *Span is a no-op, so instrumented code needs no checks. Starting a span
+// when tracing is off allocates nothing.
+//
+// # Sensitive data
+//
+// When OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA is "0" or "false", or with
+// [WithSensitiveData](false), spans drop model and tool inputs and outputs and
+// audio when they end, so no exporter ever sees them; names, models, usage and
+// structure stay.
+//
+// # Concurrency
+//
+// Spans nest through the context, not through a mutable "current span": a
+// goroutine started with a span's context starts children of that span, and
+// sibling goroutines never see each other's spans. All methods of Provider,
+// Trace and Span are safe for concurrent use.
+//
+// # Performance considerations
+//
+// Starting and ending a span costs one allocation for the span (which is also
+// the returned context), one for its id and one for the data snapshot, and
+// takes no lock shared between spans. Encoding happens later, in exporters,
+// off the traced goroutine.
+package tracing

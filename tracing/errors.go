@@ -1,0 +1,31 @@
+package tracing
+
+import "errors"
+
+// SpanError describes what went wrong in a span. It is recorded with
+// [Span.SetError] and exported with the span. SpanError implements error.
+type SpanError struct {
+	// Message is a short, human-readable description.
+	Message string
+	// Data holds JSON-encodable details; nil when there are none.
+	Data map[string]any
+}
+
+// Error returns the message.
+func (e *SpanError) Error() string {
+	if e == nil {
+		return ""
+	}
+	return e.Message
+}
+
+// errorFrom converts err to a SpanError: a *SpanError found with errors.As is
+// copied, any other error becomes its message.
+func errorFrom(err error) *SpanError {
+	var se *SpanError
+	if errors.As(err, &se) && se != nil {
+		c := *se
+		return &c
+	}
+	return &SpanError{Message: err.Error()}
+}

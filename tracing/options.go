@@ -1,0 +1,160 @@
+package tracing
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Option configures a [Provider]; pass options to [NewProvider].
+type Option interface{ applyProvider(*providerConfig) }
+
+// TraceOption configures one trace; pass options to [StartTrace].
+type TraceOption interface{ applyTrace(*traceConfig) }
+
+// SpanOption configures one span; pass options to [StartSpan].
+type SpanOption interface{ applySpan(*spanConfig) }
+
+type providerConfig struct {
+	processors []Processor
+	disabled   bool
+	sensitive  bool
+	ids        IDGenerator
+	clock      func() time.Time
+	logger     *slog.Logger
+}
+
+type traceConfig struct {
+	id       string
+	groupID  string
+	metadata map[string]any
+	apiKey   string
+	disabled bool
+}
+
+type spanConfig struct {
+	id       string
+	parent   any // *Span or *Trace
+	metadata map[string]any
+}
+
+type providerOption func(*providerConfig)
+
+func (f providerOption) applyProvider(c *providerConfig) { f(c) }
+
+// WithProcessor adds p to the processors of a new provider. Processors are
+// called in the order given.
+func WithProcessor(p Processor) Option {
+	return providerOption(func(c *providerConfig) {
+		if p != nil {
+			c.processors = append(c.processors, p)
+		}
+	})
+}
+
+// WithDisabled sets whether the provider starts disabled. It overrides
+// OPENAI_AGENTS_DISABLE_TRACING.
+func WithDisabled(disabled bool) Option {
+	return providerOption(func(c *providerConfig) { c.disabled = disabled })
+}
+
+// WithSensitiveData sets whether spans keep model and tool inputs and outputs
+// and audio. It overrides OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA; the
+// default is to include them.
+func WithSensitiveData(include bool) Option {
+	return providerOption(func(c *providerConfig) { c.sensitive = include })
+}
+
+// WithIDGenerator makes the provider take trace and span ids from g.
+// A nil g keeps the default random generator.
+func WithIDGenerator(g IDGenerator) Option {
+	return providerOption(func(c *providerConfig) {
+		if g != nil {
+			c.ids = g
+		}
+	})
+}
+
+// WithClock makes the provider read times from now instead of [time.Now].
+// A nil now keeps time.Now.
+func WithClock(now func() time.Time) Option {
+	return providerOption(func(c *providerConfig) {
+		if now != nil {
+			c.clock = now
+		}
+	})
+}
+
+// WithLogger sets where the provider reports contained processor failures.
+// The default is [slog.Default] at the time of the report.
+func WithLogger(l *slog.Logger) Option {
+	return providerOption(func(c *providerConfig) { c.logger = l })
+}
+
+type traceOption func(*traceConfig)
+
+func (f traceOption) applyTrace(c *traceConfig) { f(c) }
+
+// WithTraceID sets the trace's id instead of generating one. Ids are not
+// validated; backends expect "trace_" + 32 lowercase hex digits.
+func WithTraceID(id string) TraceOption {
+	return traceOption(func(c *traceConfig) { c.id = id })
+}
+
+// WithGroupID links the trace to others of the same conversation or thread.
+func WithGroupID(id string) TraceOption {
+	return traceOption(func(c *traceConfig) { c.groupID = id })
+}
+
+// WithMetadata attaches metadata to the trace. The map is kept, not copied:
+// do not change it after the trace starts.
+func WithMetadata(md map[string]any) TraceOption {
+	return traceOption(func(c *traceConfig) { c.metadata = md })
+}
+
+// WithTracingAPIKey sets the API key that exporters which support per-trace
+// keys (the OpenAI traces exporter) use for this trace and its spans.
+func WithTracingAPIKey(key string) TraceOption {
+	return traceOption(func(c *traceConfig) { c.apiKey = key })
+}
+
+// WithTraceDisabled disables one trace: it is not recorded, and spans started
+// inside it are nil, even when an enclosing trace is open.
+func WithTraceDisabled(disabled bool) TraceOption {
+	return traceOption(func(c *traceConfig) { c.disabled = disabled })
+}
+
+type spanIDOption string
+
+func (o spanIDOption) applySpan(c *spanConfig) { c.id = string(o) }
+
+// WithSpanID sets the span's id instead of generating one. Ids are not
+// validated; backends expect "span_" + 24 lowercase hex digits.
+func WithSpanID(id string) SpanOption { return spanIDOption(id) }
+
+type parentOption struct{ parent any }
+
+func (o parentOption) applySpan(c *spanConfig) { c.parent = o.parent }
+
+// WithParent makes the span a child of parent instead of the span or trace in
+// the context. A nil parent leaves the choice to the context.
+func WithParent(parent *Span) SpanOption {
+	if parent == nil {
+		return parentOption{}
+	}
+	return parentOption{parent}
+}
+
+// WithParentTrace makes the span a root span of t, ignoring the context.
+func WithParentTrace(t *Trace) SpanOption {
+	if t == nil {
+		return parentOption{disabledScope}
+	}
+	return parentOption{t}
+}
+
+type spanMetadataOption map[string]any
+
+func (o spanMetadataOption) applySpan(c *spanConfig) { c.metadata = o }
+
+// WithSpanMetadata attaches metadata to the span. The map is kept, not copied.
+func WithSpanMetadata(md map[string]any) SpanOption { return spanMetadataOption(md) }

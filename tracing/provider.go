@@ -1,0 +1,243 @@
+package tracing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Provider creates traces and fans their events out to processors. The zero
+// value is not usable; create providers with [NewProvider]. All methods are
+// safe for concurrent use, and a nil *Provider is a valid disabled provider.
+//
+// Processors are held behind an atomic pointer, so starting and ending spans
+// takes no lock; [Provider.AddTraceProcessor] and
+// [Provider.SetTraceProcessors] copy the list.
+type Provider struct {
+	procs     atomic.Pointer[[]Processor]
+	disabled  atomic.Bool
+	down      atomic.Bool
+	redact    bool
+	ids       IDGenerator
+	clock     func() time.Time
+	logger    *slog.Logger
+	mu        sync.Mutex // serialises changes to procs and shutdown
+	shutErr   error
+	shutOnce  bool
+	lastPanic atomic.Int64 // unix nanos of the last panic report
+	panics    atomic.Int64 // panics since the last report
+}
+
+// panicReportInterval bounds how often contained processor panics are logged.
+const panicReportInterval = 10 * time.Second
+
+// NewProvider returns a provider configured by opts. Defaults: no
+// processors; enabled unless OPENAI_AGENTS_DISABLE_TRACING is "1" or "true";
+// sensitive data included unless OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA is
+// "0" or "false"; random ids; [time.Now]. The environment is read once, here;
+// options override it.
+func NewProvider(opts ...Option) *Provider {
+	env := readEnv()
+	cfg := providerConfig{
+		disabled:  env.disabled,
+		sensitive: env.includeSensitive,
+		ids:       randomIDs{},
+		clock:     time.Now,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.applyProvider(&cfg)
+		}
+	}
+	p := &Provider{
+		redact: !cfg.sensitive,
+		ids:    cfg.ids,
+		clock:  cfg.clock,
+		logger: cfg.logger,
+	}
+	procs := slices.Clone(cfg.processors)
+	p.procs.Store(&procs)
+	p.disabled.Store(cfg.disabled)
+	return p
+}
+
+// AddTraceProcessor appends proc to the processors. A nil proc is ignored.
+func (p *Provider) AddTraceProcessor(proc Processor) {
+	if p == nil || proc == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	next := append(slices.Clone(*p.procs.Load()), proc)
+	p.procs.Store(&next)
+}
+
+// SetTraceProcessors replaces the processors with procs (nil entries are
+// skipped). The replaced processors are not shut down.
+func (p *Provider) SetTraceProcessors(procs ...Processor) {
+	if p == nil {
+		return
+	}
+	next := make([]Processor, 0, len(procs))
+	for _, proc := range procs {
+		if proc != nil {
+			next = append(next, proc)
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.procs.Store(&next)
+}
+
+// Processors returns a copy of the current processors.
+func (p *Provider) Processors() []Processor {
+	if p == nil {
+		return nil
+	}
+	return slices.Clone(*p.procs.Load())
+}
+
+// SetDisabled turns tracing off or back on. While disabled, new traces and
+// spans are nil and cost nothing; spans of traces already open are nil too.
+func (p *Provider) SetDisabled(disabled bool) {
+	if p != nil {
+		p.disabled.Store(disabled)
+	}
+}
+
+// Enabled reports whether the provider records traces: it is not nil, not
+// disabled and not shut down.
+func (p *Provider) Enabled() bool {
+	return p != nil && !p.disabled.Load() && !p.down.Load()
+}
+
+// IncludesSensitiveData reports whether spans keep model and tool inputs and
+// outputs and audio.
+func (p *Provider) IncludesSensitiveData() bool { return p != nil && !p.redact }
+
+// Now returns the provider clock's current time.
+func (p *Provider) Now() time.Time {
+	if p == nil {
+		return time.Now()
+	}
+	return p.clock()
+}
+
+// ForceFlush asks every processor, concurrently, to export what has ended. It
+// returns when all are done or ctx is done, joining their errors with ctx's.
+func (p *Provider) ForceFlush(ctx context.Context) error {
+	if p == nil {
+		return nil
+	}
+	return p.each(ctx, "ForceFlush", Processor.ForceFlush)
+}
+
+// Shutdown disables the provider and shuts every processor down concurrently,
+// returning when all are done or ctx is done, with their errors joined with
+// ctx's. Later calls return nil; traces started after Shutdown are nil.
+func (p *Provider) Shutdown(ctx context.Context) error {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	if p.shutOnce {
+		p.mu.Unlock()
+		return nil
+	}
+	p.shutOnce = true
+	p.down.Store(true)
+	p.mu.Unlock()
+	return p.each(ctx, "Shutdown", Processor.Shutdown)
+}
+
+// each runs f on every processor in its own goroutine, so a slow processor
+// never holds back another, and waits for all of them or for ctx.
+func (p *Provider) each(ctx context.Context, method string, f func(Processor, context.Context) error) error {
+	procs := *p.procs.Load()
+	if len(procs) == 0 {
+		return nil
+	}
+	errs := make(chan error, len(procs))
+	for _, proc := range procs {
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					p.reportPanic(proc, method, r)
+					errs <- fmt.Errorf("tracing: %T.%s panicked: %v", proc, method, r)
+				}
+			}()
+			if err := f(proc, ctx); err != nil {
+				errs <- fmt.Errorf("tracing: %T.%s: %w", proc, method, err)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	var all []error
+	for range procs {
+		select {
+		case err := <-errs:
+			all = append(all, err)
+		case <-ctx.Done():
+			all = append(all, fmt.Errorf("tracing: %s: %w", method, ctx.Err()))
+			return errors.Join(all...)
+		}
+	}
+	return errors.Join(all...)
+}
+
+func (p *Provider) reportPanic(proc Processor, method string, r any) {
+	n := p.panics.Add(1)
+	now := time.Now().UnixNano()
+	last := p.lastPanic.Load()
+	if last != 0 && now-last < int64(panicReportInterval) {
+		return
+	}
+	if !p.lastPanic.CompareAndSwap(last, now) {
+		return
+	}
+	p.panics.Add(-n)
+	l := p.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	l.Error("agenttrace: processor panicked; the panic was contained",
+		slog.String("processor", fmt.Sprintf("%T", proc)),
+		slog.String("method", method),
+		slog.String("panic", fmt.Sprint(r)),
+		slog.Int64("panics", n))
+}
+
+// The calls below contain a panicking processor so that it never reaches the
+// traced program.
+
+func (p *Provider) recoverProcessor(proc Processor, method string) {
+	if r := recover(); r != nil {
+		p.reportPanic(proc, method, r)
+	}
+}
+
+func (p *Provider) callTraceStart(proc Processor, t *Trace) {
+	defer p.recoverProcessor(proc, "OnTraceStart")
+	proc.OnTraceStart(t)
+}
+
+func (p *Provider) callTraceEnd(proc Processor, t *Trace) {
+	defer p.recoverProcessor(proc, "OnTraceEnd")
+	proc.OnTraceEnd(t)
+}
+
+func (p *Provider) callSpanStart(proc Processor, s *Span) {
+	defer p.recoverProcessor(proc, "OnSpanStart")
+	proc.OnSpanStart(s)
+}
+
+func (p *Provider) callSpanEnd(proc Processor, s *Span) {
+	defer p.recoverProcessor(proc, "OnSpanEnd")
+	proc.OnSpanEnd(s)
+}

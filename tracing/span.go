@@ -1,0 +1,254 @@
+package tracing
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+)
+
+// Span is one timed operation inside a trace, carrying typed data from the
+// spans package. Start one with [StartSpan] and end it with [Span.End].
+//
+// A nil *Span is valid and means "not recorded": every method is a no-op and
+// every accessor returns the zero value. All methods are safe for concurrent
+// use.
+//
+// The data passed to StartSpan may be filled in until End. End takes a
+// shallow copy (see [spans.Snapshot]); later changes to the data's fields are
+// ignored, but slices and maps reachable from it are shared and must not be
+// changed after End.
+type Span struct {
+	scope    scopeCtx
+	trace    *Trace
+	id       string
+	parentID string
+	start    time.Time
+	metadata map[string]any
+	kind     spans.Kind
+
+	mu    sync.Mutex
+	data  spans.Data // live until End, a snapshot after
+	err   *SpanError
+	ended bool
+	end   time.Time
+}
+
+// StartSpan starts a span carrying data as a child of the span or trace in
+// ctx (or of the parent given with [WithParent]) and returns a context in
+// which it is the current span. It returns ctx and a nil span, at the cost of
+// no allocation, when ctx holds no trace, the trace is disabled, the provider
+// is disabled or shut down, or data is nil.
+//
+// The caller must call End on the span, typically with defer. Spans may be
+// started from any goroutine with a context derived from the parent's; they
+// nest by context, so concurrent siblings never interfere.
+func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (context.Context, *Span) {
+	if ctx == nil || data == nil {
+		return ctx, nil
+	}
+	var cfg spanConfig
+	for _, o := range opts {
+		if o != nil {
+			o.applySpan(&cfg)
+		}
+	}
+	parent := cfg.parent
+	if parent == nil {
+		parent = scopeFrom(ctx)
+	}
+	var tr *Trace
+	var parentID string
+	switch v := parent.(type) {
+	case *Span:
+		tr, parentID = v.trace, v.id
+	case *Trace:
+		tr = v
+	default:
+		return ctx, nil
+	}
+	p := tr.provider
+	if !p.Enabled() {
+		return ctx, nil
+	}
+	s := &Span{
+		trace:    tr,
+		id:       cfg.id,
+		parentID: parentID,
+		metadata: cfg.metadata,
+		data:     data,
+		kind:     data.Kind(),
+		start:    p.clock(),
+	}
+	if s.id == "" {
+		s.id = p.ids.NewSpanID()
+	}
+	s.scope = scopeCtx{Context: ctx, scope: s}
+	for _, proc := range *p.procs.Load() {
+		p.callSpanStart(proc, s)
+	}
+	return &s.scope, s
+}
+
+// CustomSpan starts a span of [spans.Custom] data with the given name and data,
+// like the Python SDK's custom_span().
+func CustomSpan(ctx context.Context, name string, data map[string]any, opts ...SpanOption) (context.Context, *Span) {
+	if scopeFrom(ctx) == nil && !hasParent(opts) {
+		return ctx, nil // skip the allocation of the data
+	}
+	return StartSpan(ctx, &spans.Custom{Name: name, Data: data}, opts...)
+}
+
+// HandoffSpan starts a span of [spans.Handoff] data from one agent to another.
+func HandoffSpan(ctx context.Context, from, to string, opts ...SpanOption) (context.Context, *Span) {
+	if scopeFrom(ctx) == nil && !hasParent(opts) {
+		return ctx, nil
+	}
+	return StartSpan(ctx, &spans.Handoff{From: from, To: to}, opts...)
+}
+
+func hasParent(opts []SpanOption) bool {
+	for _, o := range opts {
+		if _, ok := o.(parentOption); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// SetError records err as the span's error; the last call before End wins. A
+// *SpanError (found with errors.As) is recorded as is, any other error by its
+// message. A nil err clears the error.
+func (s *Span) SetError(err error) {
+	if s == nil {
+		return
+	}
+	var se *SpanError
+	if err != nil {
+		se = errorFrom(err)
+	}
+	s.mu.Lock()
+	if !s.ended {
+		s.err = se
+	}
+	s.mu.Unlock()
+}
+
+// End ends the span, snapshots its data and hands it to the processors. Only
+// the first call has an effect.
+func (s *Span) End() {
+	if s == nil {
+		return
+	}
+	p := s.trace.provider
+	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		return
+	}
+	s.ended = true
+	s.end = p.clock()
+	s.data = spans.Snapshot(s.data, p.redact)
+	s.mu.Unlock()
+	for _, proc := range *p.procs.Load() {
+		p.callSpanEnd(proc, s)
+	}
+}
+
+// ID returns the span id.
+func (s *Span) ID() string {
+	if s == nil {
+		return ""
+	}
+	return s.id
+}
+
+// ParentID returns the parent span's id, or "" for a root span of its trace.
+func (s *Span) ParentID() string {
+	if s == nil {
+		return ""
+	}
+	return s.parentID
+}
+
+// TraceID returns the id of the span's trace.
+func (s *Span) TraceID() string {
+	if s == nil {
+		return ""
+	}
+	return s.trace.id
+}
+
+// Trace returns the span's trace.
+func (s *Span) Trace() *Trace {
+	if s == nil {
+		return nil
+	}
+	return s.trace
+}
+
+// Kind returns the kind of the span's data.
+func (s *Span) Kind() spans.Kind {
+	if s == nil {
+		return 0
+	}
+	return s.kind
+}
+
+// Data returns the span's data: the value given to StartSpan while the span
+// is open, the snapshot taken by End afterwards.
+func (s *Span) Data() spans.Data {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data
+}
+
+// Error returns the recorded error, or nil.
+func (s *Span) Error() *SpanError {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Metadata returns the span's metadata. The map must not be modified.
+func (s *Span) Metadata() map[string]any {
+	if s == nil {
+		return nil
+	}
+	return s.metadata
+}
+
+// StartTime returns when the span started.
+func (s *Span) StartTime() time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return s.start
+}
+
+// EndTime returns when the span ended, or the zero time while it is open.
+func (s *Span) EndTime() time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.end
+}
+
+// Ended reports whether End has been called.
+func (s *Span) Ended() bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ended
+}
