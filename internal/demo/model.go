@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/agenttrace/agenttrace-go/spans"
 )
@@ -18,28 +19,40 @@ type Model interface {
 	Chat(ctx context.Context, model string, msgs []spans.Message, tools []spans.Tool) (spans.Message, *spans.Usage, error)
 }
 
-// FakeModel is a deterministic Model: it asks for the order lookup tool when
-// tools are offered and nothing has been looked up yet, and otherwise answers
-// from the tool results in the conversation.
-type FakeModel struct{}
+// FakeModel is a deterministic Model: the billing specialist approves the
+// refund; otherwise it asks for both tools when tools are offered and nothing
+// has been looked up yet, and then answers from the tool results.
+type FakeModel struct {
+	// Latency is how long each call takes, to make timings realistic.
+	Latency time.Duration
+}
 
-// Chat implements Model.
-func (FakeModel) Chat(_ context.Context, _ string, msgs []spans.Message, tools []spans.Tool) (spans.Message, *spans.Usage, error) {
+// Chat implements Model. It returns ctx's error if ctx ends during Latency.
+func (m FakeModel) Chat(ctx context.Context, _ string, msgs []spans.Message, tools []spans.Tool) (spans.Message, *spans.Usage, error) {
+	if m.Latency > 0 {
+		t := time.NewTimer(m.Latency)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return spans.Message{}, nil, ctx.Err()
+		}
+	}
 	in := 0
 	for _, m := range msgs {
 		in += tokens(m.Content)
 	}
 	var reply spans.Message
 	switch {
+	case len(msgs) > 0 && strings.Contains(msgs[0].Content, "billing"):
+		reply = spans.Message{Role: "assistant", Content: "Your refund for order A1 was approved today; expect it within 5 business days."}
 	case len(tools) > 0 && !hasRole(msgs, "tool"):
 		reply = spans.Message{Role: "assistant", ToolCalls: []spans.ToolCall{
 			{ID: "call_lookup_1", Name: "lookup_order", Arguments: `{"order_id":"A1"}`},
 			{ID: "call_refund_1", Name: "refund_status", Arguments: `{"order_id":"A1"}`},
 		}}
-	case hasRole(msgs, "tool"):
-		reply = spans.Message{Role: "assistant", Content: "Order A1 has shipped and arrives in 2 days. I could not reach the billing system, so I am passing you to Billing for the refund."}
 	default:
-		reply = spans.Message{Role: "assistant", Content: "Your refund for order A1 was approved today; expect it within 5 business days."}
+		reply = spans.Message{Role: "assistant", Content: "Order A1 has shipped and arrives in 2 days. I could not reach the billing system, so I am passing you to Billing for the refund."}
 	}
 	out := tokens(reply.Content) + 12*len(reply.ToolCalls)
 	return reply, &spans.Usage{Requests: 1, InputTokens: int64(in), OutputTokens: int64(out), TotalTokens: int64(in + out)}, nil

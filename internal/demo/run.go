@@ -94,7 +94,7 @@ func triage(ctx context.Context, o Options, history []spans.Message) ([]spans.Me
 func billing(ctx context.Context, o Options, history []spans.Message) (string, error) {
 	ctx, agent := tracing.StartSpan(ctx, &spans.Agent{Name: BillingAgent, OutputType: "str"})
 	defer agent.End()
-	history = append([]spans.Message{{Role: "system", Content: "You are the billing specialist."}}, history[1:]...)
+	history = append([]spans.Message{{Role: "system", Content: "You are the billing specialist: settle refunds."}}, history[1:]...)
 	reply, err := generate(ctx, o, history, nil)
 	if err != nil {
 		agent.SetError(err)
