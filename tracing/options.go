@@ -9,10 +9,10 @@ import (
 type Option interface{ applyProvider(*providerConfig) }
 
 // TraceOption configures one trace; pass options to [StartTrace].
-type TraceOption interface{ applyTrace(*traceConfig) }
+type TraceOption interface{ applyTrace(traceConfig) traceConfig }
 
 // SpanOption configures one span; pass options to [StartSpan].
-type SpanOption interface{ applySpan(*spanConfig) }
+type SpanOption interface{ applySpan(spanConfig) spanConfig }
 
 type providerConfig struct {
 	processors []Processor
@@ -92,7 +92,10 @@ func WithLogger(l *slog.Logger) Option {
 
 type traceOption func(*traceConfig)
 
-func (f traceOption) applyTrace(c *traceConfig) { f(c) }
+func (f traceOption) applyTrace(c traceConfig) traceConfig {
+	f(&c)
+	return c
+}
 
 // WithTraceID sets the trace's id instead of generating one. Ids are not
 // validated; backends expect "trace_" + 32 lowercase hex digits.
@@ -125,7 +128,10 @@ func WithTraceDisabled(disabled bool) TraceOption {
 
 type spanIDOption string
 
-func (o spanIDOption) applySpan(c *spanConfig) { c.id = string(o) }
+func (o spanIDOption) applySpan(c spanConfig) spanConfig {
+	c.id = string(o)
+	return c
+}
 
 // WithSpanID sets the span's id instead of generating one. Ids are not
 // validated; backends expect "span_" + 24 lowercase hex digits.
@@ -133,7 +139,10 @@ func WithSpanID(id string) SpanOption { return spanIDOption(id) }
 
 type parentOption struct{ parent any }
 
-func (o parentOption) applySpan(c *spanConfig) { c.parent = o.parent }
+func (o parentOption) applySpan(c spanConfig) spanConfig {
+	c.parent = o.parent
+	return c
+}
 
 // WithParent makes the span a child of parent instead of the span or trace in
 // the context. A nil parent leaves the choice to the context.
@@ -154,7 +163,10 @@ func WithParentTrace(t *Trace) SpanOption {
 
 type spanMetadataOption map[string]any
 
-func (o spanMetadataOption) applySpan(c *spanConfig) { c.metadata = o }
+func (o spanMetadataOption) applySpan(c spanConfig) spanConfig {
+	c.metadata = o
+	return c
+}
 
 // WithSpanMetadata attaches metadata to the span. The map is kept, not copied.
 func WithSpanMetadata(md map[string]any) SpanOption { return spanMetadataOption(md) }

@@ -51,7 +51,7 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 	var cfg spanConfig
 	for _, o := range opts {
 		if o != nil {
-			o.applySpan(&cfg)
+			cfg = o.applySpan(cfg)
 		}
 	}
 	parent := cfg.parent

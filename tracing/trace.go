@@ -42,7 +42,7 @@ func (p *Provider) StartTrace(ctx context.Context, name string, opts ...TraceOpt
 	var cfg traceConfig
 	for _, o := range opts {
 		if o != nil {
-			o.applyTrace(&cfg)
+			cfg = o.applyTrace(cfg)
 		}
 	}
 	if cfg.disabled || !p.Enabled() {

@@ -1,0 +1,62 @@
+package tracing_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// discard is a processor that does nothing, to measure the tracing core alone.
+type discard struct{}
+
+func (discard) OnTraceStart(*tracing.Trace)      {}
+func (discard) OnTraceEnd(*tracing.Trace)        {}
+func (discard) OnSpanStart(*tracing.Span)        {}
+func (discard) OnSpanEnd(*tracing.Span)          {}
+func (discard) ForceFlush(context.Context) error { return nil }
+func (discard) Shutdown(context.Context) error   { return nil }
+
+func TestAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts are exact only without -short's instrumentation")
+	}
+	data := &spans.Generation{Model: "gpt-4.1"}
+	pin := func(name string, want float64, f func()) {
+		t.Helper()
+		if got := testing.AllocsPerRun(1000, f); got != want {
+			t.Errorf("%s: %v allocs per run, want %v", name, got, want)
+		}
+	}
+
+	off := tracing.NewProvider(tracing.WithDisabled(true), tracing.WithProcessor(discard{}))
+	pin("trace on a disabled provider", 0, func() {
+		_, tr := off.StartTrace(context.Background(), "w")
+		tr.End()
+	})
+
+	on := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
+	ctx, tr := on.StartTrace(context.Background(), "w")
+	defer tr.End()
+	on.SetDisabled(true)
+	pin("span with tracing disabled", 0, func() {
+		_, s := tracing.StartSpan(ctx, data)
+		s.SetError(nil)
+		s.End()
+	})
+	pin("span with no trace in the context", 0, func() {
+		_, s := tracing.StartSpan(context.Background(), data)
+		s.End()
+	})
+	pin("CustomSpan with no trace in the context", 0, func() {
+		_, s := tracing.CustomSpan(context.Background(), "c", nil)
+		s.End()
+	})
+	on.SetDisabled(false)
+	// The span (which is also its context), its id, the data snapshot.
+	pin("span start and end", 3, func() {
+		_, s := tracing.StartSpan(ctx, data)
+		s.End()
+	})
+}

@@ -1,0 +1,137 @@
+package tracing_test
+
+import (
+	"context"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// The benchmarks below measure starting and ending one span. The OTel ones
+// are the peer: a sampled span with 3 attributes through a BatchSpanProcessor
+// feeding an exporter that discards, as in the reference measurements.
+//
+//	go test -run '^$' -bench . -benchmem -count=6 ./tracing/ | tee bench.txt
+//	benchstat bench.txt
+
+func BenchmarkSpanDisabled(b *testing.B) {
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	tp.SetDisabled(true)
+	data := &spans.Generation{Model: "gpt-4.1"}
+	b.ReportAllocs()
+	for b.Loop() {
+		_, s := tracing.StartSpan(ctx, data)
+		s.End()
+	}
+}
+
+func BenchmarkSpanNoTrace(b *testing.B) {
+	ctx := context.Background()
+	data := &spans.Generation{Model: "gpt-4.1"}
+	b.ReportAllocs()
+	for b.Loop() {
+		_, s := tracing.StartSpan(ctx, data)
+		s.End()
+	}
+}
+
+// BenchmarkSpan fills a new Generation per span, as instrumented code does.
+func BenchmarkSpan(b *testing.B) {
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	usage := &spans.Usage{InputTokens: 120, OutputTokens: 45}
+	b.ReportAllocs()
+	for b.Loop() {
+		gen := &spans.Generation{Model: "gpt-4.1"}
+		_, s := tracing.StartSpan(ctx, gen)
+		gen.Usage = usage
+		s.End()
+	}
+}
+
+func BenchmarkSpanParallel(b *testing.B) {
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	usage := &spans.Usage{InputTokens: 120, OutputTokens: 45}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			gen := &spans.Generation{Model: "gpt-4.1"}
+			_, s := tracing.StartSpan(ctx, gen)
+			gen.Usage = usage
+			s.End()
+		}
+	})
+}
+
+type otelDiscard struct{}
+
+func (otelDiscard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+func (otelDiscard) Shutdown(context.Context) error                             { return nil }
+
+func otelTracer(b *testing.B) (context.Context, func()) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(otelDiscard{}))
+	ctx, root := tp.Tracer("bench").Start(context.Background(), "w")
+	return ctx, func() {
+		root.End()
+		_ = tp.Shutdown(context.Background())
+	}
+}
+
+func BenchmarkOTelSpan(b *testing.B) {
+	ctx, done := otelTracer(b)
+	defer done()
+	tracer := sdktrace.NewTracerProvider(sdktrace.WithBatcher(otelDiscard{})).Tracer("bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, s := tracer.Start(ctx, "chat gpt-4.1")
+		s.SetAttributes(
+			attribute.String("gen_ai.request.model", "gpt-4.1"),
+			attribute.Int("gen_ai.usage.input_tokens", 120),
+			attribute.Int("gen_ai.usage.output_tokens", 45),
+		)
+		s.End()
+	}
+}
+
+func BenchmarkOTelSpanParallel(b *testing.B) {
+	ctx, done := otelTracer(b)
+	defer done()
+	tracer := sdktrace.NewTracerProvider(sdktrace.WithBatcher(otelDiscard{})).Tracer("bench")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_, s := tracer.Start(ctx, "chat gpt-4.1")
+			s.SetAttributes(
+				attribute.String("gen_ai.request.model", "gpt-4.1"),
+				attribute.Int("gen_ai.usage.input_tokens", 120),
+				attribute.Int("gen_ai.usage.output_tokens", 45),
+			)
+			s.End()
+		}
+	})
+}
+
+func BenchmarkOTelSpanNoop(b *testing.B) {
+	tracer := noop.NewTracerProvider().Tracer("bench")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		_, s := tracer.Start(ctx, "chat gpt-4.1")
+		s.SetAttributes(
+			attribute.String("gen_ai.request.model", "gpt-4.1"),
+			attribute.Int("gen_ai.usage.input_tokens", 120),
+			attribute.Int("gen_ai.usage.output_tokens", 45),
+		)
+		s.End()
+	}
+}
