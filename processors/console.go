@@ -166,7 +166,7 @@ func (c *Console) print(w io.Writer, e *consoleTrace, ended bool) {
 	}
 	for _, list := range children {
 		slices.SortFunc(list, func(a, b *tracing.Span) int {
-			return cmp.Or(a.StartTime().Compare(b.StartTime()), cmp.Compare(a.ID(), b.ID()))
+			return cmp.Or(a.StartTime().Compare(b.StartTime()), a.EndTime().Compare(b.EndTime()), cmp.Compare(a.ID(), b.ID()))
 		})
 	}
 	c.printChildren(w, children, "", "")

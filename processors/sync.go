@@ -24,15 +24,21 @@ type Sync struct {
 	logger  *slog.Logger
 	stats   counters
 
-	mu   sync.Mutex
-	down bool
+	mu         sync.Mutex
+	down       bool
+	lastReport time.Time // when a failure was last logged
+	unreported int       // failures since then
 }
+
+// syncReportInterval bounds how often Sync logs failed exports.
+const syncReportInterval = 10 * time.Second
 
 var _ tracing.Processor = (*Sync)(nil)
 
 // NewSync returns a processor that exports each event through exp as it
 // happens, each export bounded by [DefaultExportTimeout]. Failures are
-// counted (see [Sync.Stats]) and logged through [slog.Default].
+// counted (see [Sync.Stats]) and logged through [slog.Default], at most once
+// every 10 seconds.
 func NewSync(exp Exporter) *Sync {
 	return &Sync{exp: exp, timeout: DefaultExportTimeout}
 }
@@ -61,8 +67,13 @@ func (p *Sync) export(it Item) {
 	defer cancel()
 	err := safeExport(ctx, p.exp, []Item{it})
 	if d := p.stats.settle(err, 1); len(d) > 0 {
-		logger(p.logger).Warn("agenttrace: export failed; item dropped",
-			slog.String("exporter", fmt.Sprintf("%T", p.exp)), slog.Any("error", err))
+		p.unreported++
+		if now := time.Now(); now.Sub(p.lastReport) >= syncReportInterval {
+			logger(p.logger).Warn("agenttrace: export failed; items dropped",
+				slog.String("exporter", fmt.Sprintf("%T", p.exp)),
+				slog.Int("dropped", p.unreported), slog.Any("error", err))
+			p.lastReport, p.unreported = now, 0
+		}
 	}
 }
 

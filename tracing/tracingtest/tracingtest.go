@@ -213,7 +213,7 @@ func (r *Recorder) Tree(traceID string) *Node {
 // order, and returns root.
 func BuildTree(root *Node, list []*tracing.Span) *Node {
 	slices.SortStableFunc(list, func(a, b *tracing.Span) int {
-		return cmp.Or(a.StartTime().Compare(b.StartTime()), cmp.Compare(a.ID(), b.ID()))
+		return cmp.Or(a.StartTime().Compare(b.StartTime()), a.EndTime().Compare(b.EndTime()), cmp.Compare(a.ID(), b.ID()))
 	})
 	nodes := make(map[string]*Node, len(list))
 	for _, s := range list {

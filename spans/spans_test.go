@@ -1,0 +1,117 @@
+package spans_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+)
+
+func TestKindNames(t *testing.T) {
+	want := []string{"agent", "generation", "function", "guardrail", "handoff", "transcription",
+		"speech", "speech_group", "custom", "response", "mcp_tools", "task", "turn"}
+	kinds := spans.Kinds()
+	if len(kinds) != len(want) {
+		t.Fatalf("%d kinds, want %d", len(kinds), len(want))
+	}
+	for i, k := range kinds {
+		if k.String() != want[i] {
+			t.Errorf("kind %d = %q, want %q", k, k, want[i])
+		}
+	}
+	if spans.Kind(0).String() != "unknown" || spans.Kind(200).String() != "unknown" {
+		t.Error("out-of-range kinds must read unknown")
+	}
+}
+
+// every returns one value of each data type with every field set.
+func every() []spans.Data {
+	u := &spans.Usage{InputTokens: 1}
+	return []spans.Data{
+		&spans.Agent{Name: "a", Handoffs: []string{"b"}, Tools: []string{"t"}, OutputType: "str"},
+		&spans.Generation{Input: []spans.Message{{Role: "user"}}, Output: []spans.Message{{Role: "assistant"}}, Model: "m", Usage: u},
+		&spans.Function{Name: "f", Input: "{}", Output: 1, MCPData: map[string]any{"server": "s"}},
+		&spans.Guardrail{Name: "g", Triggered: true},
+		&spans.Handoff{From: "a", To: "b"},
+		&spans.Transcription{Input: []byte{1}, InputFormat: "pcm", Output: "hi", Model: "m"},
+		&spans.Speech{Input: "hi", Output: []byte{1}, OutputFormat: "pcm", Model: "m"},
+		&spans.SpeechGroup{Input: "hi"},
+		&spans.Custom{Name: "c", Data: map[string]any{"k": 1}},
+		&spans.Response{ResponseID: "r", Usage: u, Input: "x"},
+		&spans.MCPListTools{Server: "s", Result: []string{"t"}},
+		&spans.Task{Name: "t", Usage: u},
+		&spans.Turn{Turn: 1, AgentName: "a", Usage: u},
+	}
+}
+
+func TestEveryKindHasAType(t *testing.T) {
+	seen := map[spans.Kind]bool{}
+	for _, d := range every() {
+		seen[d.Kind()] = true
+	}
+	for _, k := range spans.Kinds() {
+		if !seen[k] {
+			t.Errorf("no data type reports kind %v", k)
+		}
+	}
+}
+
+func TestSnapshot(t *testing.T) {
+	// Content fields by type: cleared by redaction, everything else kept.
+	content := map[spans.Kind][]string{
+		spans.KindGeneration:    {"Input", "Output"},
+		spans.KindFunction:      {"Input", "Output"},
+		spans.KindTranscription: {"Input", "Output"},
+		spans.KindSpeech:        {"Input", "Output"},
+		spans.KindSpeechGroup:   {"Input"},
+		spans.KindResponse:      {"Input"},
+	}
+	for _, d := range every() {
+		t.Run(d.Kind().String(), func(t *testing.T) {
+			c := spans.Snapshot(d, false)
+			if c == d || !reflect.DeepEqual(c, d) {
+				t.Fatal("a snapshot must be an equal copy")
+			}
+			r := reflect.ValueOf(spans.Snapshot(d, true)).Elem()
+			orig := reflect.ValueOf(d).Elem()
+			cleared := map[string]bool{}
+			for _, f := range content[d.Kind()] {
+				cleared[f] = true
+			}
+			for i := 0; i < r.NumField(); i++ {
+				name := r.Type().Field(i).Name
+				if cleared[name] {
+					if !r.Field(i).IsZero() {
+						t.Errorf("redacted %s kept", name)
+					}
+					if orig.Field(i).IsZero() {
+						t.Errorf("redaction cleared the original's %s", name)
+					}
+				} else if !reflect.DeepEqual(r.Field(i).Interface(), orig.Field(i).Interface()) {
+					t.Errorf("redaction changed %s", name)
+				}
+			}
+		})
+	}
+	if spans.Snapshot(nil, true) != nil {
+		t.Error("Snapshot(nil) must be nil")
+	}
+}
+
+func TestNilDataIsSafe(t *testing.T) {
+	nils := []spans.Data{(*spans.Agent)(nil), (*spans.Generation)(nil), (*spans.Function)(nil),
+		(*spans.Guardrail)(nil), (*spans.Handoff)(nil), (*spans.Transcription)(nil), (*spans.Speech)(nil),
+		(*spans.SpeechGroup)(nil), (*spans.Custom)(nil), (*spans.Response)(nil), (*spans.MCPListTools)(nil),
+		(*spans.Task)(nil), (*spans.Turn)(nil)}
+	for _, d := range nils {
+		_ = d.SpanName()
+		c := spans.Snapshot(d, true)
+		if c == nil || reflect.ValueOf(c).IsNil() || c.Kind() != d.Kind() {
+			t.Errorf("%v: snapshot of a typed nil must be a zero value of the same kind", d.Kind())
+		}
+	}
+	var u *spans.Usage
+	if u.Total() != 0 || (&spans.Usage{InputTokens: 2, OutputTokens: 3}).Total() != 5 || (&spans.Usage{TotalTokens: 9}).Total() != 9 {
+		t.Error("Usage.Total")
+	}
+}
