@@ -90,12 +90,12 @@ trace "open" (not ended)
 type failing struct{ err error }
 
 func (f failing) Export(context.Context, []processors.Item) error { return f.err }
-func (failing) Shutdown(context.Context) error                     { return nil }
+func (failing) Shutdown(context.Context) error                    { return nil }
 
 type panicking struct{}
 
 func (panicking) Export(context.Context, []processors.Item) error { panic("exporter bug") }
-func (panicking) Shutdown(context.Context) error                   { return nil }
+func (panicking) Shutdown(context.Context) error                  { return nil }
 
 func TestSyncCountsEveryItem(t *testing.T) {
 	cases := []struct {
