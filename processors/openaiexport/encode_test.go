@@ -137,8 +137,8 @@ func TestFormatTime(t *testing.T) {
 		want string
 	}{
 		{time.Date(2025, 1, 2, 3, 4, 5, 123456789, time.UTC), "2025-01-02T03:04:05.123456+00:00"}, // truncated, as Python's microseconds
-		{time.Date(2025, 1, 2, 5, 4, 5, 1000, east), "2025-01-02T03:04:05.000001+00:00"},           // converted to UTC
-		{time.Date(2025, 1, 2, 3, 4, 5, 999, time.UTC), "2025-01-02T03:04:05+00:00"},               // isoformat drops zero microseconds
+		{time.Date(2025, 1, 2, 5, 4, 5, 1000, east), "2025-01-02T03:04:05.000001+00:00"},          // converted to UTC
+		{time.Date(2025, 1, 2, 3, 4, 5, 999, time.UTC), "2025-01-02T03:04:05+00:00"},              // isoformat drops zero microseconds
 		{time.Date(2025, 12, 31, 23, 59, 59, 100000000, time.UTC), "2025-12-31T23:59:59.100000+00:00"},
 	} {
 		if got := formatTime(tc.in); got != tc.want {
