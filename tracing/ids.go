@@ -50,6 +50,11 @@ func randomHexID(prefix string) string {
 	for i := range 4 {
 		raw[8+i] = byte(c >> (8 * i))
 	}
+	return hexID(prefix, raw)
+}
+
+// hexID returns prefix (at most 6 bytes) followed by raw in lowercase hex.
+func hexID(prefix string, raw [12]byte) string {
 	var b [6 + 24]byte
 	n := copy(b[:], prefix)
 	hex.Encode(b[n:], raw[:])

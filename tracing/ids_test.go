@@ -1,0 +1,64 @@
+package tracing
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// The id benchmarks decide the hot-path id source: span ids come from the
+// runtime's ChaCha8 generator (BenchmarkSpanIDRuntimeRand), trace ids, made
+// once per run, from uuid (BenchmarkTraceIDUUID).
+//
+//	go test -run '^$' -bench ID -benchmem -count=6 ./tracing/
+
+var sink string
+
+func BenchmarkSpanIDRuntimeRand(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sink = randomHexID(SpanIDPrefix)
+	}
+}
+
+func BenchmarkSpanIDUUID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		u := uuid.New()
+		sink = hexID(SpanIDPrefix, [12]byte(u[:12]))
+	}
+}
+
+func BenchmarkSpanIDCryptoRand(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var raw [12]byte
+		_, _ = rand.Read(raw[:])
+		sink = hexID(SpanIDPrefix, raw)
+	}
+}
+
+func BenchmarkTraceIDUUID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sink = randomIDs{}.NewTraceID()
+	}
+}
+
+func TestDefaultIDsAreWellFormed(t *testing.T) {
+	tr, sp := randomIDs{}.NewTraceID(), randomIDs{}.NewSpanID()
+	if len(tr) != len(TraceIDPrefix)+32 || tr[:len(TraceIDPrefix)] != TraceIDPrefix {
+		t.Fatalf("trace id %q", tr)
+	}
+	if len(sp) != len(SpanIDPrefix)+24 || sp[:len(SpanIDPrefix)] != SpanIDPrefix {
+		t.Fatalf("span id %q", sp)
+	}
+	if _, err := hex.DecodeString(tr[len(TraceIDPrefix):]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hex.DecodeString(sp[len(SpanIDPrefix):]); err != nil {
+		t.Fatal(err)
+	}
+}
