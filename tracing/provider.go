@@ -30,7 +30,7 @@ type Provider struct {
 	shutErr   error
 	shutOnce  bool
 	lastPanic atomic.Int64 // unix nanos of the last panic report
-	panics    atomic.Int64 // panics since the last report
+	panics    atomic.Int64 // panics not yet reported
 }
 
 // panicReportInterval bounds how often contained processor panics are logged.
@@ -192,16 +192,15 @@ func (p *Provider) each(ctx context.Context, method string, f func(Processor, co
 }
 
 func (p *Provider) reportPanic(proc Processor, method string, r any) {
-	n := p.panics.Add(1)
+	p.panics.Add(1)
 	now := time.Now().UnixNano()
 	last := p.lastPanic.Load()
 	if last != 0 && now-last < int64(panicReportInterval) {
-		return
+		return // counted; reported with the next report
 	}
 	if !p.lastPanic.CompareAndSwap(last, now) {
-		return
+		return // another goroutine is reporting
 	}
-	p.panics.Add(-n)
 	l := p.logger
 	if l == nil {
 		l = slog.Default()
@@ -210,7 +209,7 @@ func (p *Provider) reportPanic(proc Processor, method string, r any) {
 		slog.String("processor", fmt.Sprintf("%T", proc)),
 		slog.String("method", method),
 		slog.String("panic", fmt.Sprint(r)),
-		slog.Int64("panics", n))
+		slog.Int64("panics_since_last_report", p.panics.Swap(0)))
 }
 
 // The calls below contain a panicking processor so that it never reaches the
