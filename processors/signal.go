@@ -1,0 +1,80 @@
+package processors
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Shutdowner is what [ShutdownOnSignal] shuts down: a *tracing.Provider, a
+// [*Batcher] or anything else with a Shutdown method.
+type Shutdowner interface {
+	Shutdown(ctx context.Context) error
+}
+
+// ShutdownOnSignal shuts p down, within timeout, when the process receives
+// one of sigs (os.Interrupt and SIGTERM when none are given), so that what
+// was traced is exported before a Ctrl-C or a container stop ends the
+// program. It is opt-in and complements, not replaces, a deferred Shutdown
+// in main: deferred calls do not run when a signal kills the process.
+//
+// After the shutdown it stops listening and sends the same signal to the
+// process again, so that whatever would have happened without
+// ShutdownOnSignal happens now: the default action terminates the program,
+// or the program's own signal.Notify channel receives it. It never calls
+// os.Exit. (On Windows a process cannot send itself os.Interrupt; there the
+// program goes on after the shutdown.) A program that handles these signals
+// itself may rather call Shutdown from its own handler.
+//
+// The returned stop function stops listening; it waits for a shutdown in
+// progress and may be called more than once. Errors of p.Shutdown are logged
+// through [slog.Default].
+func ShutdownOnSignal(p Shutdowner, timeout time.Duration, sigs ...os.Signal) (stop func()) {
+	if len(sigs) == 0 {
+		sigs = []os.Signal{os.Interrupt, syscall.SIGTERM}
+	}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case sig := <-ch:
+			shutdownOn(p, timeout, sig)
+			signal.Stop(ch)
+			if proc, err := os.FindProcess(os.Getpid()); err == nil {
+				_ = proc.Signal(sig)
+			}
+		case <-quit:
+			signal.Stop(ch)
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(quit) })
+		<-done
+	}
+}
+
+func shutdownOn(p Shutdowner, timeout time.Duration, sig os.Signal) {
+	if p == nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("agenttrace: shutdown on signal panicked",
+				slog.String("signal", sig.String()), slog.Any("panic", r))
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		slog.Warn("agenttrace: shutdown on signal failed",
+			slog.String("signal", sig.String()), slog.Any("error", err))
+	}
+}
