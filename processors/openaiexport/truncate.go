@@ -114,14 +114,18 @@ func shrink(v any, n, budget int) any {
 }
 
 // cutString returns the longest prefix of s (on a rune boundary) that, with
-// truncSuffix appended, encodes in at most budget bytes; "" when not even the
-// suffix fits.
+// truncSuffix appended, encodes in at most budget bytes. When not even the
+// suffix fits, it returns the suffix alone, or s if that is no longer.
 func cutString(s string, budget int) string {
-	if size(s) <= budget {
+	n := size(s)
+	if n <= budget {
 		return s
 	}
 	if budget < markerSize {
-		return ""
+		if n <= markerSize {
+			return s
+		}
+		return truncSuffix
 	}
 	lo, hi := 0, len(s) // the answer is in [lo, hi)
 	for hi-lo > 1 {
@@ -167,9 +171,10 @@ type child struct {
 }
 
 // shrinkChildren shrinks cs, whose container encodes in total bytes, to fit
-// budget: the largest child first, each cut to the room left for it, or
-// replaced by truncSuffix when it cannot be cut that far; as a last resort
-// children are dropped from the end. It reports the new total.
+// budget, the largest child first: each is cut to the room left for it, or
+// as far as it goes when the room is too small (strings become truncSuffix,
+// so lists of messages keep their shape). As a last resort children are
+// dropped from the end. It reports the new total.
 func shrinkChildren(cs []child, total, budget int) int {
 	order := make([]int, len(cs))
 	for i := range order {
@@ -187,18 +192,11 @@ func shrinkChildren(cs []child, total, budget int) int {
 			return total
 		}
 		c := &cs[i]
-		room := budget - (total - c.size)
-		if room >= markerSize {
-			nv := shrink(c.val, c.size, room)
-			if ns := size(nv); ns < c.size && ns <= room {
-				total += ns - c.size
-				c.val, c.size = nv, ns
-				continue
-			}
-		}
-		if c.size > markerSize {
-			total += markerSize - c.size
-			c.val, c.size = truncSuffix, markerSize
+		room := max(budget-(total-c.size), 0)
+		nv := shrink(c.val, c.size, room)
+		if ns := size(nv); ns < c.size {
+			total += ns - c.size
+			c.val, c.size = nv, ns
 		}
 	}
 	for i := len(cs) - 1; i >= 0 && total > budget; i-- {
