@@ -1,0 +1,217 @@
+package otlpexport
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+)
+
+// attrs builds the attribute list of one span, clipping keys and values.
+type attrs []*commonpb.KeyValue
+
+func kv(k string, v *commonpb.AnyValue) *commonpb.KeyValue {
+	return &commonpb.KeyValue{Key: clipKey(k), Value: v}
+}
+
+func strVal(s string) *commonpb.AnyValue {
+	return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: s}}
+}
+
+// str adds a short string, clipped to maxValueBytes. Empty values are skipped.
+func (a *attrs) str(k, v string) {
+	if v == "" {
+		return
+	}
+	*a = append(*a, kv(k, strVal(clipText(v, maxValueBytes))))
+}
+
+// text adds content text, clipped to maxContentBytes. Empty values are skipped.
+func (a *attrs) text(k, v string) {
+	if v == "" {
+		return
+	}
+	*a = append(*a, kv(k, strVal(clipText(v, maxContentBytes))))
+}
+
+// raw adds v as is; the caller has clipped it.
+func (a *attrs) raw(k, v string) {
+	*a = append(*a, kv(k, strVal(v)))
+}
+
+func (a *attrs) int(k string, v int64) {
+	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: v}}))
+}
+
+// posInt adds v when it is not zero.
+func (a *attrs) posInt(k string, v int64) {
+	if v != 0 {
+		a.int(k, v)
+	}
+}
+
+func (a *attrs) float(k string, v float64) {
+	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: v}}))
+}
+
+func (a *attrs) bool(k string, v bool) {
+	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_BoolValue{BoolValue: v}}))
+}
+
+// strs adds a string array, each element clipped to maxValueBytes.
+func (a *attrs) strs(k string, vs []string) {
+	if len(vs) == 0 {
+		return
+	}
+	vals := make([]*commonpb.AnyValue, len(vs))
+	for i, v := range vs {
+		vals[i] = strVal(clipText(v, maxValueBytes))
+	}
+	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{Values: vals}}}))
+}
+
+// jsonText encodes v as JSON text clipped to limit bytes, keeping it valid.
+// It returns "" when v cannot be encoded.
+func jsonText(v any, limit int) string {
+	b, err := marshalNoEscape(v)
+	if err != nil {
+		return ""
+	}
+	return clipJSON(string(b), limit)
+}
+
+// any adds a user value: strings, booleans, integers and finite floats as
+// themselves, anything else as its JSON text.
+func (a *attrs) any(k string, v any) {
+	switch x := v.(type) {
+	case nil:
+		return
+	case string:
+		a.raw(k, clipText(x, maxValueBytes))
+	case bool:
+		a.bool(k, x)
+	case int:
+		a.int(k, int64(x))
+	case int8:
+		a.int(k, int64(x))
+	case int16:
+		a.int(k, int64(x))
+	case int32:
+		a.int(k, int64(x))
+	case int64:
+		a.int(k, x)
+	case uint8:
+		a.int(k, int64(x))
+	case uint16:
+		a.int(k, int64(x))
+	case uint32:
+		a.int(k, int64(x))
+	case float32:
+		a.anyFloat(k, float64(x))
+	case float64:
+		a.anyFloat(k, x)
+	case json.Number:
+		a.raw(k, clipText(x.String(), maxValueBytes))
+	case fmt.Stringer:
+		a.raw(k, clipText(x.String(), maxValueBytes))
+	default:
+		if s := jsonText(v, maxValueBytes); s != "" {
+			a.raw(k, s)
+		}
+	}
+}
+
+func (a *attrs) anyFloat(k string, f float64) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		a.raw(k, fmt.Sprint(f))
+		return
+	}
+	a.float(k, f)
+}
+
+// maxUserKeys bounds how many user metadata keys become attributes of their
+// own, so that a span stays well under Coze Loop's 51 custom tags. All keys are
+// always in the "metadata" JSON attribute.
+const maxUserKeys = 16
+
+// metadataKeyPrefix renames user keys that would collide with reserved keys.
+const metadataKeyPrefix = "metadata."
+
+// reservedPrefixes are key prefixes that backends read with a meaning: Coze
+// Loop's input, output and error prefixes, and the namespaces of the
+// attribute families this exporter writes.
+var reservedPrefixes = []string{
+	"tool", "error", "exception",
+	"gen_ai.", "llm.", "cozeloop.", "openinference.", "input.", "output.",
+	"session.", "user.", "messaging.", "metadata", "agent.", "graph.",
+	"service.", "telemetry.", "agenttrace.", "langfuse.", "mcp.",
+}
+
+// reservedKeys are whole keys that Langfuse and others take over.
+var reservedKeys = []string{"input", "output", "prompt", "events", "model", "name", "tags"}
+
+// userKey returns the attribute key for a user metadata key: the key itself
+// when it is safe, otherwise the key prefixed with "metadata.", so that it is
+// renamed, never dropped.
+func userKey(k string) string {
+	lk := strings.ToLower(k)
+	if slices.Contains(reservedKeys, lk) {
+		return metadataKeyPrefix + k
+	}
+	for _, p := range reservedPrefixes {
+		if strings.HasPrefix(lk, p) {
+			return metadataKeyPrefix + k
+		}
+	}
+	return k
+}
+
+// userKeys adds each key of md (sorted, at most maxUserKeys) as its own
+// attribute under userKey. A key already present is skipped.
+func (a *attrs) userKeys(md map[string]any) {
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	n := 0
+	for _, k := range keys {
+		if n == maxUserKeys {
+			break
+		}
+		if k == "" {
+			continue
+		}
+		key := clipKey(userKey(k))
+		if a.has(key) {
+			continue
+		}
+		a.any(key, md[k])
+		n++
+	}
+}
+
+func (a *attrs) has(key string) bool {
+	for _, e := range *a {
+		if e.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// metadata adds user metadata: each key as its own attribute (see userKeys)
+// and the whole map as the "metadata" JSON attribute read by OpenInference
+// and Langfuse.
+func (a *attrs) metadata(md map[string]any) {
+	if len(md) == 0 {
+		return
+	}
+	a.userKeys(md)
+	if s := jsonText(md, maxValueBytes); s != "" && !a.has("metadata") {
+		a.raw("metadata", s)
+	}
+}

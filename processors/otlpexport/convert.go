@@ -1,0 +1,248 @@
+package otlpexport
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// Attribute keys and values shared by several kinds.
+const (
+	keySpanType    = "cozeloop.span_type"
+	keyOperation   = "gen_ai.operation.name"
+	keyOIKind      = "openinference.span.kind"
+	keyInput       = "input.value"
+	keyInputMime   = "input.mime_type"
+	keyCozeInput   = "cozeloop.input"
+	keyOutput      = "output.value"
+	keyOutputMime  = "output.mime_type"
+	keyCozeOutput  = "cozeloop.output"
+	keySession     = "session.id"
+	keyConversatn  = "gen_ai.conversation.id"
+	keyErrorType   = "error.type"
+	mimeJSON       = "application/json"
+	mimeText       = "text/plain"
+	scopeName      = "github.com/agenttrace/agenttrace-go"
+	defaultErrType = "_OTHER"
+)
+
+// convert turns an item into an OTLP span, or nil for items this exporter
+// does not send (trace starts).
+func convert(it processors.Item) *tracepb.Span {
+	switch it.Event {
+	case processors.TraceEnded:
+		if it.Trace == nil {
+			return nil
+		}
+		return convertTrace(it.Trace)
+	case processors.SpanEnded:
+		if it.Span == nil {
+			return nil
+		}
+		return convertSpan(it.Span)
+	}
+	return nil
+}
+
+func unixNano(t time.Time) uint64 {
+	if t.IsZero() {
+		return 0
+	}
+	return uint64(t.UnixNano())
+}
+
+// convertTrace returns the root span standing for the whole trace.
+func convertTrace(t *tracing.Trace) *tracepb.Span {
+	name := t.Name()
+	if name == "" {
+		name = "invoke_workflow"
+	}
+	a := make(attrs, 0, 12)
+	a.raw(keySpanType, "agent")
+	a.raw(keyOIKind, "AGENT")
+	a.raw(keyOperation, "invoke_workflow")
+	a.str("agenttrace.trace.id", t.ID())
+	a.str("agenttrace.workflow.name", t.Name())
+	a.group(t.GroupID())
+	a.metadata(t.Metadata())
+	end := t.EndTime()
+	if end.IsZero() {
+		end = t.StartTime()
+	}
+	return &tracepb.Span{
+		TraceId:           traceIDBytes(t.ID()),
+		SpanId:            rootSpanID(t.ID()),
+		Name:              clipText(name, maxValueBytes),
+		Kind:              tracepb.Span_SPAN_KIND_INTERNAL,
+		StartTimeUnixNano: unixNano(t.StartTime()),
+		EndTimeUnixNano:   unixNano(end),
+		Attributes:        a,
+	}
+}
+
+// group adds the trace's group id as the conversation (thread) id.
+func (a *attrs) group(id string) {
+	if id == "" {
+		return
+	}
+	a.str(keySession, id)
+	a.str(keyConversatn, id)
+}
+
+func convertSpan(s *tracing.Span) *tracepb.Span {
+	tr := s.Trace()
+	traceID := s.TraceID()
+	parent := rootSpanID(traceID)
+	if p := s.ParentID(); p != "" {
+		parent = spanIDBytes(p)
+	}
+	a := make(attrs, 0, 24)
+	name, kind := describe(&a, s.Data())
+	a.group(tr.GroupID())
+	a.metadata(s.Metadata())
+	ps := &tracepb.Span{
+		TraceId:           traceIDBytes(traceID),
+		SpanId:            spanIDBytes(s.ID()),
+		ParentSpanId:      parent,
+		Name:              clipText(name, maxValueBytes),
+		Kind:              kind,
+		StartTimeUnixNano: unixNano(s.StartTime()),
+		EndTimeUnixNano:   unixNano(s.EndTime()),
+	}
+	if e := s.Error(); e != nil {
+		setError(ps, &a, e)
+	}
+	ps.Attributes = a
+	return ps
+}
+
+// setError marks the span failed in every family: OTel status ERROR, an
+// "exception" event and error.type (Coze Loop reads only the latter two).
+func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
+	msg := e.Message
+	if msg == "" {
+		msg = "error"
+	}
+	msg = clipText(msg, maxValueBytes)
+	typ := defaultErrType
+	if t, ok := e.Data["type"].(string); ok && t != "" {
+		typ = t
+	}
+	a.str(keyErrorType, typ)
+	ps.Status = &tracepb.Status{Code: tracepb.Status_STATUS_CODE_ERROR, Message: msg}
+	ev := attrs{}
+	ev.raw("exception.type", clipText(typ, maxValueBytes))
+	ev.raw("exception.message", msg)
+	if len(e.Data) > 0 {
+		if d := jsonText(e.Data, maxValueBytes); d != "" {
+			ev.raw("agenttrace.error.data", d)
+		}
+	}
+	ps.Events = append(ps.Events, &tracepb.Span_Event{
+		TimeUnixNano: ps.EndTimeUnixNano,
+		Name:         "exception",
+		Attributes:   ev,
+	})
+}
+
+// io adds an input (in) or output value to input.value/output.value and
+// cozeloop.input/cozeloop.output with the same text, and its mime type.
+func (a *attrs) io(in bool, text, mime string) {
+	if text == "" {
+		return
+	}
+	if in {
+		a.raw(keyInput, text)
+		a.raw(keyInputMime, mime)
+		a.raw(keyCozeInput, text)
+		return
+	}
+	a.raw(keyOutput, text)
+	a.raw(keyOutputMime, mime)
+	a.raw(keyCozeOutput, text)
+}
+
+// ioText adds plain or JSON text as an input or output, choosing the mime
+// type by whether it parses as JSON, clipped to maxContentBytes.
+func (a *attrs) ioText(in bool, s string) {
+	if s == "" {
+		return
+	}
+	if json.Valid([]byte(s)) {
+		a.io(in, clipJSON(s, maxContentBytes), mimeJSON)
+		return
+	}
+	a.io(in, clipText(s, maxContentBytes), mimeText)
+}
+
+// ioJSON adds v encoded as JSON as an input or output.
+func (a *attrs) ioJSON(in bool, v any) string {
+	s := jsonText(v, maxContentBytes)
+	a.io(in, s, mimeJSON)
+	return s
+}
+
+// spanName joins an operation and a name with a space, leaving out an empty
+// name.
+func spanName(op, name string) string {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return op
+	}
+	return op + " " + name
+}
+
+// kindOf classifies the span for the three families at once.
+type kindOf struct {
+	coze, oi, op string
+}
+
+func (a *attrs) kinds(k kindOf) {
+	a.raw(keySpanType, k.coze)
+	a.raw(keyOIKind, k.oi)
+	if k.op != "" {
+		a.raw(keyOperation, k.op)
+	}
+}
+
+// describe adds the attributes of the span's data and returns its name and
+// OTel kind.
+func describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKind) {
+	internal, client := tracepb.Span_SPAN_KIND_INTERNAL, tracepb.Span_SPAN_KIND_CLIENT
+	switch d := d.(type) {
+	case *spans.Agent:
+		return agentAttrs(a, d), internal
+	case *spans.Generation:
+		return generationAttrs(a, d), client
+	case *spans.Response:
+		return responseAttrs(a, d), client
+	case *spans.Function:
+		return functionAttrs(a, d), internal
+	case *spans.Guardrail:
+		return guardrailAttrs(a, d), internal
+	case *spans.Handoff:
+		return handoffAttrs(a, d), internal
+	case *spans.Transcription:
+		return transcriptionAttrs(a, d), client
+	case *spans.Speech:
+		return speechAttrs(a, d), client
+	case *spans.SpeechGroup:
+		return speechGroupAttrs(a, d), internal
+	case *spans.Custom:
+		return customAttrs(a, d), internal
+	case *spans.MCPListTools:
+		return mcpAttrs(a, d), client
+	case *spans.Task:
+		return taskAttrs(a, d), internal
+	case *spans.Turn:
+		return turnAttrs(a, d), internal
+	}
+	a.kinds(kindOf{coze: "custom", oi: "CHAIN"})
+	return "span", internal
+}

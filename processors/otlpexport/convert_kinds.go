@@ -1,0 +1,308 @@
+package otlpexport
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+)
+
+func agentAttrs(a *attrs, d *spans.Agent) string {
+	a.kinds(kindOf{coze: "agent", oi: "AGENT", op: "invoke_agent"})
+	a.str("gen_ai.agent.name", d.Name)
+	a.str("agent.name", d.Name)
+	if len(d.Handoffs) > 0 {
+		a.raw("agenttrace.agent.handoffs", jsonText(d.Handoffs, maxValueBytes))
+	}
+	if len(d.Tools) > 0 {
+		a.raw("agenttrace.agent.tools", jsonText(d.Tools, maxValueBytes))
+	}
+	a.str("agenttrace.agent.output_type", d.OutputType)
+	return spanName("invoke_agent", d.Name)
+}
+
+func generationAttrs(a *attrs, d *spans.Generation) string {
+	a.kinds(kindOf{coze: "model", oi: "LLM", op: "chat"})
+	a.model(d.Model, d.Provider)
+	a.modelConfig(d.ModelConfig)
+	a.str("gen_ai.response.id", d.ResponseID)
+	if d.FinishReason != "" {
+		a.strs("gen_ai.response.finish_reasons", []string{d.FinishReason})
+	}
+	a.usage(d.Usage)
+	if len(d.Input) > 0 || len(d.Tools) > 0 {
+		a.ioJSON(true, chatInputOf(d.Input, d.Tools))
+		a.raw("gen_ai.input.messages", jsonText(genaiMessages(d.Input, ""), maxContentBytes))
+		a.flatMessages("llm.input_messages", d.Input, maxFlatInput)
+	}
+	if len(d.Output) > 0 {
+		a.ioJSON(false, chatOutputOf(d.Output, d.FinishReason))
+		a.raw("gen_ai.output.messages", jsonText(genaiMessages(d.Output, d.FinishReason), maxContentBytes))
+		a.flatMessages("llm.output_messages", d.Output, maxFlatOutput)
+	}
+	return spanName("chat", d.Model)
+}
+
+func responseAttrs(a *attrs, d *spans.Response) string {
+	a.kinds(kindOf{coze: "model", oi: "LLM", op: "chat"})
+	a.model(d.Model, "")
+	a.str("gen_ai.response.id", d.ResponseID)
+	a.usage(d.Usage)
+	return spanName("chat", d.Model)
+}
+
+// model adds the model name and provider in every family. The provider is
+// left unset when unknown.
+func (a *attrs) model(model, provider string) {
+	a.str("gen_ai.request.model", model)
+	a.str("llm.model_name", model)
+	a.str("gen_ai.system", provider)
+	a.str("gen_ai.provider.name", provider)
+	a.str("llm.provider", provider)
+}
+
+// requestParams maps well-known model config keys to gen_ai.request.*.
+var requestParams = map[string]string{
+	"temperature":           "gen_ai.request.temperature",
+	"top_p":                 "gen_ai.request.top_p",
+	"top_k":                 "gen_ai.request.top_k",
+	"max_tokens":            "gen_ai.request.max_tokens",
+	"max_output_tokens":     "gen_ai.request.max_tokens",
+	"max_completion_tokens": "gen_ai.request.max_tokens",
+	"frequency_penalty":     "gen_ai.request.frequency_penalty",
+	"presence_penalty":      "gen_ai.request.presence_penalty",
+	"seed":                  "gen_ai.request.seed",
+	"n":                     "gen_ai.request.choice.count",
+	"stop":                  "gen_ai.request.stop_sequences",
+}
+
+// modelConfig adds the request parameters: known keys as gen_ai.request.*
+// and the whole map as OpenInference's llm.invocation_parameters JSON.
+func (a *attrs) modelConfig(cfg map[string]any) {
+	if len(cfg) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(cfg))
+	for k := range cfg {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	seen := map[string]bool{}
+	for _, k := range keys {
+		key, ok := requestParams[k]
+		if !ok || seen[key] {
+			continue
+		}
+		seen[key] = true
+		switch v := cfg[k].(type) {
+		case string:
+			if key == "gen_ai.request.stop_sequences" {
+				a.strs(key, []string{v})
+			}
+		case []string:
+			a.strs(key, v)
+		case []any:
+			ss := make([]string, 0, len(v))
+			for _, e := range v {
+				ss = append(ss, fmt.Sprint(e))
+			}
+			a.strs(key, ss)
+		default:
+			if f, isInt, ok := number(v); ok {
+				if isInt {
+					a.int(key, int64(f))
+				} else {
+					a.float(key, f)
+				}
+			}
+		}
+	}
+	if s := jsonText(cfg, maxValueBytes); s != "" {
+		a.raw("llm.invocation_parameters", s)
+	}
+}
+
+// number reads a numeric config value.
+func number(v any) (f float64, isInt, ok bool) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), true, true
+	case int32:
+		return float64(x), true, true
+	case int64:
+		return float64(x), true, true
+	case float32:
+		return float64(x), false, true
+	case float64:
+		return x, false, true
+	case interface{ Float64() (float64, error) }: // json.Number
+		if f, err := x.Float64(); err == nil {
+			return f, false, true
+		}
+	}
+	return 0, false, false
+}
+
+// usage adds token counts in the GenAI and OpenInference families; Coze Loop
+// reads gen_ai.usage.*.
+func (a *attrs) usage(u *spans.Usage) {
+	if u == nil {
+		return
+	}
+	a.int("gen_ai.usage.input_tokens", u.InputTokens)
+	a.int("gen_ai.usage.output_tokens", u.OutputTokens)
+	a.int("llm.token_count.prompt", u.InputTokens)
+	a.int("llm.token_count.completion", u.OutputTokens)
+	a.int("llm.token_count.total", u.Total())
+	a.posInt("gen_ai.usage.cache_read.input_tokens", u.CachedInputTokens)
+	a.posInt("llm.token_count.prompt_details.cache_read", u.CachedInputTokens)
+	a.posInt("gen_ai.usage.cache_creation.input_tokens", u.CacheWriteInputTokens)
+	a.posInt("llm.token_count.prompt_details.cache_write", u.CacheWriteInputTokens)
+	a.posInt("llm.token_count.completion_details.reasoning", u.ReasoningTokens)
+}
+
+// runUsage adds the summed usage of a task or turn under the project's own
+// keys: reporting it as gen_ai.usage.* would count the model calls inside
+// twice in backends that add up tokens.
+func (a *attrs) runUsage(u *spans.Usage) {
+	if u == nil {
+		return
+	}
+	a.int("agenttrace.usage.input_tokens", u.InputTokens)
+	a.int("agenttrace.usage.output_tokens", u.OutputTokens)
+	a.int("agenttrace.usage.total_tokens", u.Total())
+	a.posInt("agenttrace.usage.requests", u.Requests)
+}
+
+func functionAttrs(a *attrs, d *spans.Function) string {
+	a.kinds(kindOf{coze: "tool", oi: "TOOL", op: "execute_tool"})
+	a.str("gen_ai.tool.name", d.Name)
+	a.str("gen_ai.tool.call.id", d.CallID)
+	a.raw("gen_ai.tool.type", "function")
+	if d.Input != "" {
+		a.ioText(true, d.Input)
+		a.raw("gen_ai.tool.call.arguments", (*a)[len(*a)-1].Value.GetStringValue())
+	}
+	if out := functionOutput(d.Output); out != "" {
+		a.ioText(false, out)
+		a.raw("gen_ai.tool.call.result", (*a)[len(*a)-1].Value.GetStringValue())
+	}
+	if len(d.MCPData) > 0 {
+		a.raw("agenttrace.mcp.data", jsonText(d.MCPData, maxValueBytes))
+	}
+	return spanName("execute_tool", d.Name)
+}
+
+// functionOutput returns a tool result as text: a string as is, any other
+// value as its JSON encoding.
+func functionOutput(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	b, err := marshalNoEscape(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func guardrailAttrs(a *attrs, d *spans.Guardrail) string {
+	a.kinds(kindOf{coze: "guardrail", oi: "GUARDRAIL"})
+	a.str("agenttrace.guardrail.name", d.Name)
+	a.bool("agenttrace.guardrail.triggered", d.Triggered)
+	a.io(false, `{"triggered":`+strconv.FormatBool(d.Triggered)+`}`, mimeJSON)
+	return spanName("guardrail", d.Name)
+}
+
+func handoffAttrs(a *attrs, d *spans.Handoff) string {
+	a.kinds(kindOf{coze: "handoff", oi: "CHAIN"})
+	a.str("agenttrace.handoff.from", d.From)
+	a.str("agenttrace.handoff.to", d.To)
+	a.io(true, clipText(d.From, maxValueBytes), mimeText)
+	a.io(false, clipText(d.To, maxValueBytes), mimeText)
+	return spanName("handoff to", d.To)
+}
+
+// audioPlaceholder stands for audio bytes, which are never inlined.
+func audioPlaceholder(n int, format string) string {
+	if n == 0 {
+		return ""
+	}
+	if format == "" {
+		format = "unknown format"
+	}
+	return "[audio: " + strconv.Itoa(n) + " bytes, " + format + "]"
+}
+
+func transcriptionAttrs(a *attrs, d *spans.Transcription) string {
+	a.kinds(kindOf{coze: "model", oi: "LLM", op: "speech_to_text"})
+	a.model(d.Model, "")
+	a.modelConfig(d.ModelConfig)
+	a.str("agenttrace.audio.input_format", d.InputFormat)
+	a.io(true, audioPlaceholder(len(d.Input), d.InputFormat), mimeText)
+	a.io(false, clipText(d.Output, maxContentBytes), mimeText)
+	return spanName("speech_to_text", d.Model)
+}
+
+func speechAttrs(a *attrs, d *spans.Speech) string {
+	a.kinds(kindOf{coze: "model", oi: "LLM", op: "text_to_speech"})
+	a.model(d.Model, "")
+	a.modelConfig(d.ModelConfig)
+	a.str("agenttrace.audio.output_format", d.OutputFormat)
+	if !d.FirstContentAt.IsZero() {
+		a.int("cozeloop.time_to_first_token", d.FirstContentAt.UnixMicro())
+	}
+	a.io(true, clipText(d.Input, maxContentBytes), mimeText)
+	a.io(false, audioPlaceholder(len(d.Output), d.OutputFormat), mimeText)
+	return spanName("text_to_speech", d.Model)
+}
+
+func speechGroupAttrs(a *attrs, d *spans.SpeechGroup) string {
+	a.kinds(kindOf{coze: "speech_group", oi: "CHAIN"})
+	a.io(true, clipText(d.Input, maxContentBytes), mimeText)
+	return "speech_group"
+}
+
+func customAttrs(a *attrs, d *spans.Custom) string {
+	a.kinds(kindOf{coze: "custom", oi: "CHAIN"})
+	if len(d.Data) > 0 {
+		a.ioJSON(false, d.Data)
+		a.userKeys(d.Data)
+	}
+	if d.Name == "" {
+		return "custom"
+	}
+	return d.Name
+}
+
+func mcpAttrs(a *attrs, d *spans.MCPListTools) string {
+	a.kinds(kindOf{coze: "mcp_tools", oi: "CHAIN"})
+	a.raw("mcp.method.name", "tools/list")
+	a.str("agenttrace.mcp.server", d.Server)
+	if d.Result != nil {
+		a.ioJSON(false, d.Result)
+	}
+	return spanName("mcp_tools", d.Server)
+}
+
+func taskAttrs(a *attrs, d *spans.Task) string {
+	a.kinds(kindOf{coze: "agent", oi: "CHAIN", op: "invoke_workflow"})
+	a.str("agenttrace.task.name", d.Name)
+	a.runUsage(d.Usage)
+	return spanName("task", d.Name)
+}
+
+func turnAttrs(a *attrs, d *spans.Turn) string {
+	a.kinds(kindOf{coze: "turn", oi: "CHAIN"})
+	a.int("agenttrace.turn", int64(d.Turn))
+	a.str("gen_ai.agent.name", d.AgentName)
+	a.str("agent.name", d.AgentName)
+	a.runUsage(d.Usage)
+	return spanName("turn "+strconv.Itoa(d.Turn), d.AgentName)
+}

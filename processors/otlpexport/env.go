@@ -1,0 +1,109 @@
+package otlpexport
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables read by [New] and [Setup], besides those that the
+// OpenTelemetry OTLP/HTTP client reads itself (endpoint, headers, insecure).
+const (
+	EnvTracesEndpoint    = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+	EnvEndpoint          = "OTEL_EXPORTER_OTLP_ENDPOINT"
+	EnvTracesHeaders     = "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
+	EnvHeaders           = "OTEL_EXPORTER_OTLP_HEADERS"
+	EnvTracesTimeout     = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"
+	EnvTimeout           = "OTEL_EXPORTER_OTLP_TIMEOUT"
+	EnvTracesCompression = "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"
+	EnvCompression       = "OTEL_EXPORTER_OTLP_COMPRESSION"
+	EnvServiceName       = "OTEL_SERVICE_NAME"
+	EnvResourceAttrs     = "OTEL_RESOURCE_ATTRIBUTES"
+	EnvCozeWorkspaceID   = "COZELOOP_WORKSPACE_ID"
+	EnvCozeAPIToken      = "COZELOOP_API_TOKEN"
+	EnvCozeBaseURL       = "COZELOOP_API_BASE_URL"
+)
+
+// envFirst returns the first non-empty value among the variables names.
+func envFirst(names ...string) string {
+	for _, n := range names {
+		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// envDefaults fills what the environment says into c, before options.
+func envDefaults(c *config) {
+	if v := envFirst(EnvTracesCompression, EnvCompression); v != "" {
+		on := strings.EqualFold(v, "gzip")
+		c.gzip = &on
+	}
+	if v := envFirst(EnvTracesTimeout, EnvTimeout); v != "" {
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 {
+			c.timeout = time.Duration(ms) * time.Millisecond
+		}
+	}
+	c.serviceName = os.Getenv(EnvServiceName)
+	c.resource = parseResourceAttrs(os.Getenv(EnvResourceAttrs))
+	c.cozeBaseURL = os.Getenv(EnvCozeBaseURL)
+}
+
+// parseResourceAttrs reads OTEL_RESOURCE_ATTRIBUTES: comma-separated
+// key=value pairs with percent-encoded values. Malformed pairs are skipped.
+func parseResourceAttrs(s string) map[string]string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	out := map[string]string{}
+	for pair := range strings.SplitSeq(s, ",") {
+		k, v, ok := strings.Cut(pair, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			continue
+		}
+		if u, err := url.PathUnescape(strings.TrimSpace(v)); err == nil {
+			out[k] = u
+		}
+	}
+	return out
+}
+
+// envTLS builds the client TLS configuration of the OTLP certificate
+// variables (OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE, _CLIENT_CERTIFICATE,
+// _CLIENT_KEY), or nil when none is set. The OpenTelemetry client applies
+// them only to a transport it builds itself, and this exporter brings its own.
+func envTLS() (*tls.Config, error) {
+	ca := envFirst("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "OTEL_EXPORTER_OTLP_CERTIFICATE")
+	cert := envFirst("OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE")
+	key := envFirst("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "OTEL_EXPORTER_OTLP_CLIENT_KEY")
+	if ca == "" && cert == "" && key == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if ca != "" {
+		pem, err := os.ReadFile(ca)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, errors.New("otlpexport: no certificate in " + ca)
+		}
+		cfg.RootCAs = pool
+	}
+	if cert != "" || key != "" {
+		pair, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg, nil
+}

@@ -1,0 +1,261 @@
+package otlpexport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	"github.com/agenttrace/agenttrace-go/internal/retry"
+	"github.com/agenttrace/agenttrace-go/processors"
+)
+
+// Version is reported as telemetry.sdk.version and the instrumentation
+// scope's version.
+const Version = "0.1.0"
+
+// Exporter sends traces and spans to an OTLP/HTTP endpoint as protobuf. Use
+// it with a batch processor:
+//
+//	exp, err := otlpexport.New()
+//	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
+//
+// Export is meant to be called by one goroutine at a time (as the processors
+// do); Shutdown may be called from any goroutine.
+type Exporter struct {
+	client   otlptrace.Client
+	resource *resourcepb.Resource
+	scope    *commonpb.InstrumentationScope
+	policy   retry.Policy
+	timeout  time.Duration
+	maxReq   int
+	sleep    retry.Sleeper
+	stopped  atomic.Bool
+}
+
+var _ processors.Exporter = (*Exporter)(nil)
+
+// New returns an exporter configured by the environment and then opts.
+//
+// Defaults: the endpoint, headers and insecure flag of the OpenTelemetry
+// variables (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT used verbatim,
+// OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces appended, else
+// https://localhost:4318/v1/traces; OTEL_EXPORTER_OTLP_[TRACES_]HEADERS);
+// gzip on unless OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION is "none";
+// [DefaultTimeout] or OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (milliseconds) per
+// export, retries included; retries with backoff from [DefaultRetryInitial]
+// to [DefaultRetryMax]; [DefaultMaxRequestSize] per request; service.name from
+// OTEL_SERVICE_NAME, else "unknown_service:" and the program's name. New does
+// not connect; it fails only on unusable settings.
+func New(opts ...Option) (*Exporter, error) {
+	cfg := config{
+		timeout:      DefaultTimeout,
+		retryInitial: DefaultRetryInitial,
+		retryMax:     DefaultRetryMax,
+		maxRequest:   DefaultMaxRequestSize,
+	}
+	envDefaults(&cfg)
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&cfg)
+		}
+	}
+
+	var hopts []otlptracehttp.Option
+	headers := cfg.headers
+	endpoint := cfg.endpointURL
+	if cfg.cozeWorkspace != "" || cfg.cozeToken != "" {
+		if cfg.cozeWorkspace == "" || cfg.cozeToken == "" {
+			return nil, errors.New("otlpexport: Coze Loop needs both a workspace id and a token")
+		}
+		if endpoint == "" {
+			base := strings.TrimRight(cfg.cozeBaseURL, "/")
+			if base == "" {
+				base = CozeLoopCN
+			}
+			endpoint = base + CozeLoopTracesPath
+		}
+		headers = mergeHeaders(headers, map[string]string{
+			"cozeloop-workspace-id": cfg.cozeWorkspace,
+			"Authorization":         "Bearer " + cfg.cozeToken,
+		})
+	}
+	if endpoint != "" {
+		if !strings.Contains(endpoint, "://") {
+			return nil, fmt.Errorf("otlpexport: endpoint %q is not a URL", endpoint)
+		}
+		hopts = append(hopts, otlptracehttp.WithEndpointURL(endpoint))
+	}
+	if headers != nil {
+		hopts = append(hopts, otlptracehttp.WithHeaders(headers))
+	}
+	if cfg.gzip == nil || *cfg.gzip {
+		hopts = append(hopts, otlptracehttp.WithCompression(otlptracehttp.GzipCompression))
+	} else {
+		hopts = append(hopts, otlptracehttp.WithCompression(otlptracehttp.NoCompression))
+	}
+	base, err := baseTransport(cfg.httpClient)
+	if err != nil {
+		return nil, err
+	}
+	hopts = append(hopts,
+		otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}),
+		otlptracehttp.WithHTTPClient(&http.Client{Transport: &inspector{base: base}}),
+		otlptracehttp.WithMaxRequestSize(0x7fffffff), // we split instead
+	)
+	client := otlptracehttp.NewClient(hopts...)
+	if err := client.Start(context.Background()); err != nil {
+		return nil, fmt.Errorf("otlpexport: %w", err)
+	}
+
+	policy := retry.Policy{MaxAttempts: 1}
+	if !cfg.retryOff {
+		policy = retry.Policy{MaxAttempts: 20, Initial: cfg.retryInitial, Multiplier: 2, Max: cfg.retryMax, Jitter: 0.2}
+	}
+	return &Exporter{
+		client:   client,
+		resource: buildResource(cfg.serviceName, cfg.resource),
+		scope:    &commonpb.InstrumentationScope{Name: scopeName, Version: Version},
+		policy:   policy,
+		timeout:  cfg.timeout,
+		maxReq:   cfg.maxRequest,
+	}, nil
+}
+
+func mergeHeaders(a, b map[string]string) map[string]string {
+	out := make(map[string]string, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// baseTransport returns the transport that requests go through: the given
+// client's, or a clone of the default one with the TLS settings of the
+// environment.
+func baseTransport(c *http.Client) (http.RoundTripper, error) {
+	if c != nil && c.Transport != nil {
+		return c.Transport, nil
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	tlsCfg, err := envTLS()
+	if err != nil {
+		return nil, fmt.Errorf("otlpexport: TLS settings: %w", err)
+	}
+	if tlsCfg != nil {
+		t.TLSClientConfig = tlsCfg
+	}
+	return t, nil
+}
+
+// buildResource returns the resource sent with every request: service.name
+// and telemetry.sdk.*, plus extra attributes, sorted by key.
+func buildResource(service string, extra map[string]string) *resourcepb.Resource {
+	m := map[string]string{}
+	for k, v := range extra {
+		m[k] = v
+	}
+	if service != "" {
+		m["service.name"] = service
+	}
+	if m["service.name"] == "" {
+		m["service.name"] = "unknown_service:" + filepath.Base(os.Args[0])
+	}
+	m["telemetry.sdk.name"] = "agenttrace-go"
+	m["telemetry.sdk.language"] = "go"
+	m["telemetry.sdk.version"] = Version
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	a := make(attrs, 0, len(keys))
+	for _, k := range keys {
+		a.raw(k, clipText(m[k], maxValueBytes))
+	}
+	return &resourcepb.Resource{Attributes: a}
+}
+
+// Export converts the ended traces and spans among items to OTLP spans and
+// sends them, split into requests of at most the maximum request size, each
+// retried on 429, 5xx and network errors within the export timeout. Trace
+// starts are skipped (the trace is sent as the root span when it ends).
+//
+// It returns nil when everything was delivered, otherwise
+// [*processors.PartialError]s (joined) that count the spans not delivered:
+// too_large for a span that alone exceeds the request size, rejected for
+// spans the server refused in a partial success, export_failed for requests
+// that failed. Errors carry the server's message, never credentials.
+func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
+	if e.stopped.Load() {
+		return errors.New("otlpexport: exporter is shut down")
+	}
+	var errs []error
+	batch := make([]*tracepb.Span, 0, len(items))
+	failed := 0
+	for _, it := range items {
+		ps, ok := safeConvert(it)
+		if !ok {
+			failed++
+			continue
+		}
+		if ps != nil {
+			batch = append(batch, ps)
+		}
+	}
+	if failed > 0 {
+		errs = append(errs, &processors.PartialError{Dropped: failed, Reason: processors.DropExportFailed,
+			Err: errors.New("otlpexport: span conversion panicked")})
+	}
+	if len(batch) == 0 {
+		return errors.Join(errs...)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	chunks, tooLarge := split(batch, e.maxReq, e.overhead())
+	if tooLarge > 0 {
+		errs = append(errs, &processors.PartialError{Dropped: tooLarge, Reason: processors.DropTooLarge,
+			Err: fmt.Errorf("otlpexport: %d spans each exceed the %d-byte request limit", tooLarge, e.maxReq)})
+	}
+	for _, chunk := range chunks {
+		if err := e.send(ctx, chunk); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// safeConvert converts one item, containing a panic (from a user value's
+// String or MarshalJSON method, say) so that it costs only that item.
+func safeConvert(it processors.Item) (ps *tracepb.Span, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ps, ok = nil, false
+		}
+	}()
+	return convert(it), true
+}
+
+// Shutdown stops the exporter: a request in flight is interrupted and later
+// exports fail. It returns ctx's error if ctx is already done.
+func (e *Exporter) Shutdown(ctx context.Context) error {
+	if !e.stopped.CompareAndSwap(false, true) {
+		return nil
+	}
+	return e.client.Stop(ctx)
+}

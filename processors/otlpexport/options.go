@@ -1,0 +1,172 @@
+package otlpexport
+
+import (
+	"maps"
+	"net/http"
+	"time"
+)
+
+// Defaults of [New].
+const (
+	// DefaultTimeout bounds one Export, retries included, unless
+	// OTEL_EXPORTER_OTLP_TRACES_TIMEOUT, OTEL_EXPORTER_OTLP_TIMEOUT or
+	// [WithTimeout] says otherwise. The caller's context may end it sooner.
+	DefaultTimeout = 10 * time.Second
+	// DefaultMaxRequestSize is the largest request body, before compression,
+	// that one request carries: Coze Loop's limit, and the largest body the
+	// OTel Collector and Jaeger accept. Larger batches are split.
+	DefaultMaxRequestSize = 20 << 20
+	// DefaultRetryInitial is the wait after the first failed attempt.
+	DefaultRetryInitial = 500 * time.Millisecond
+	// DefaultRetryMax caps one wait between attempts (a server's Retry-After
+	// may ask for longer, within the timeout).
+	DefaultRetryMax = 5 * time.Second
+)
+
+// Coze Loop sites for [WithCozeLoopBaseURL] and COZELOOP_API_BASE_URL.
+const (
+	// CozeLoopCN is the China site, the default.
+	CozeLoopCN = "https://api.coze.cn"
+	// CozeLoopCOM is the international site.
+	CozeLoopCOM = "https://api.coze.com"
+	// CozeLoopTracesPath is the OTLP/HTTP traces path under a Coze Loop base URL.
+	CozeLoopTracesPath = "/v1/loop/opentelemetry/v1/traces"
+)
+
+// Option configures an [Exporter]; pass options to [New]. Options override
+// the environment.
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	endpointURL  string
+	headers      map[string]string
+	gzip         *bool
+	timeout      time.Duration
+	retryOff     bool
+	retryInitial time.Duration
+	retryMax     time.Duration
+	maxRequest   int
+	serviceName  string
+	resource     map[string]string
+	httpClient   *http.Client
+
+	cozeWorkspace string
+	cozeToken     string
+	cozeBaseURL   string
+}
+
+// WithEndpointURL sets the full URL that traces are posted to, such as
+// "http://localhost:4318/v1/traces" (the path is used as given). It
+// overrides OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT
+// and the endpoint of [WithCozeLoop].
+func WithEndpointURL(u string) Option {
+	return optionFunc(func(c *config) { c.endpointURL = u })
+}
+
+// WithHeaders adds HTTP headers to every request. Headers given by options
+// replace OTEL_EXPORTER_OTLP_HEADERS (as in the OpenTelemetry exporter);
+// several WithHeaders and [WithCozeLoop] add up.
+func WithHeaders(h map[string]string) Option {
+	h = maps.Clone(h)
+	return optionFunc(func(c *config) {
+		if c.headers == nil {
+			c.headers = map[string]string{}
+		}
+		maps.Copy(c.headers, h)
+	})
+}
+
+// WithGzip sets whether request bodies are gzip-compressed. The default is
+// on, unless OTEL_EXPORTER_OTLP_TRACES_COMPRESSION or
+// OTEL_EXPORTER_OTLP_COMPRESSION is "none".
+func WithGzip(on bool) Option {
+	return optionFunc(func(c *config) { c.gzip = &on })
+}
+
+// WithTimeout bounds one Export, retries included. A value <= 0 keeps the
+// default ([DefaultTimeout] or the environment's).
+func WithTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.timeout = d
+		}
+	})
+}
+
+// WithRetry sets the backoff between attempts: initial after the first
+// failure, doubling, capped at max (plus up to 20 % jitter). A Retry-After
+// from the server is honoured when longer. Values <= 0 keep the defaults.
+func WithRetry(initial, max time.Duration) Option {
+	return optionFunc(func(c *config) {
+		c.retryOff = false
+		if initial > 0 {
+			c.retryInitial = initial
+		}
+		if max > 0 {
+			c.retryMax = max
+		}
+	})
+}
+
+// WithoutRetry makes every request a single attempt.
+func WithoutRetry() Option {
+	return optionFunc(func(c *config) { c.retryOff = true })
+}
+
+// WithMaxRequestSize sets the largest request body, before compression;
+// batches are split to fit and a span that alone exceeds it is dropped
+// (reason too_large). A value <= 0 keeps [DefaultMaxRequestSize].
+func WithMaxRequestSize(n int) Option {
+	return optionFunc(func(c *config) {
+		if n > 0 {
+			c.maxRequest = n
+		}
+	})
+}
+
+// WithServiceName sets the resource's service.name, overriding
+// OTEL_SERVICE_NAME.
+func WithServiceName(name string) Option {
+	return optionFunc(func(c *config) { c.serviceName = name })
+}
+
+// WithResourceAttributes adds string attributes to the resource, over those
+// of OTEL_RESOURCE_ATTRIBUTES.
+func WithResourceAttributes(attrs map[string]string) Option {
+	attrs = maps.Clone(attrs)
+	return optionFunc(func(c *config) {
+		if c.resource == nil {
+			c.resource = map[string]string{}
+		}
+		maps.Copy(c.resource, attrs)
+	})
+}
+
+// WithHTTPClient sends requests through client's transport (for a proxy,
+// custom TLS or instrumentation). Its Timeout is not used: [WithTimeout]
+// bounds each export. A nil client keeps the default transport.
+func WithHTTPClient(client *http.Client) Option {
+	return optionFunc(func(c *config) { c.httpClient = client })
+}
+
+// WithCozeLoop configures the exporter for Coze Loop (扣子罗盘): traces are
+// posted to the site's OTLP endpoint (the China site unless
+// COZELOOP_API_BASE_URL or [WithCozeLoopBaseURL] names another) with the
+// cozeloop-workspace-id header and the token as a bearer Authorization
+// header. The token never appears in errors or logs.
+func WithCozeLoop(workspaceID, token string) Option {
+	return optionFunc(func(c *config) {
+		c.cozeWorkspace, c.cozeToken = workspaceID, token
+	})
+}
+
+// WithCozeLoopBaseURL sets the Coze Loop site used by [WithCozeLoop], such as
+// [CozeLoopCOM] or a self-hosted server's base URL; traces go to its
+// [CozeLoopTracesPath]. It overrides COZELOOP_API_BASE_URL.
+func WithCozeLoopBaseURL(baseURL string) Option {
+	return optionFunc(func(c *config) { c.cozeBaseURL = baseURL })
+}
