@@ -52,9 +52,9 @@ var _ processors.Exporter = (*Exporter)(nil)
 // OPENAI_BASE_URL is set, else [DefaultEndpoint]; [DefaultMaxAttempts]
 // attempts per POST, waiting [DefaultInitialDelay] then twice as long each
 // time up to [DefaultMaxDelay], plus 0-10 % jitter; an HTTP client with a
-// 60-second timeout; [slog.Default]. The environment is read once, here;
-// options override it. New never fails: without a key, items are dropped at
-// export, with one warning.
+// 60-second timeout that does not follow redirects; [slog.Default]. The
+// environment is read once, here; options override it. New never fails:
+// without a key, items are dropped at export, with one warning.
 func New(opts ...Option) *Exporter {
 	cfg := configFromEnv()
 	for _, o := range opts {
@@ -84,7 +84,11 @@ func New(opts ...Option) *Exporter {
 		e.rules = *cfg.payloadRules
 	}
 	if e.client == nil {
-		e.client = &http.Client{Timeout: 60 * time.Second}
+		e.client = &http.Client{
+			Timeout: 60 * time.Second,
+			// Like Python's httpx client: a 3xx answer is a failure to retry.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 		e.ownClient = true
 	}
 	e.stopping, e.stop = context.WithCancel(context.Background())

@@ -59,7 +59,8 @@ func WithProject(project string) Option {
 func WithEndpoint(url string) Option { return optionFunc(func(c *config) { c.endpoint = url }) }
 
 // WithHTTPClient sets the client used to post. A nil client keeps the
-// default, a client with a 60-second timeout.
+// default, a client with a 60-second timeout that treats a redirect as a
+// failure to retry, as the Python SDK's client does.
 func WithHTTPClient(client *http.Client) Option {
 	return optionFunc(func(c *config) { c.client = client })
 }

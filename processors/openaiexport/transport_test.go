@@ -256,3 +256,21 @@ func TestShutdownDeadlineAbortsRequest(t *testing.T) {
 		t.Errorf("%d attempts, want no retry after abort", n)
 	}
 }
+
+func TestRedirectIsRetriedNotFollowed(t *testing.T) {
+	target := newCapture(t)
+	srv := newCapture(t)
+	srv.answer = func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL(), http.StatusTemporaryRedirect)
+	}
+	var w noWait
+	exp := New(WithEndpoint(srv.URL()), WithAPIKey("k"))
+	exp.sleep = w.sleep
+	defer exp.Shutdown(context.Background())
+	if err := exp.Export(context.Background(), oneSpan(t)); err == nil || !strings.Contains(err.Error(), "307") {
+		t.Errorf("err = %v, want the 307", err)
+	}
+	if n, m := len(srv.requests()), len(target.requests()); n != 3 || m != 0 {
+		t.Errorf("%d attempts at the endpoint, %d at the redirect target; want 3 and 0", n, m)
+	}
+}
