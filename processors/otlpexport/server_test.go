@@ -126,4 +126,3 @@ func anyValue(v *commonpb.AnyValue) any {
 	}
 	return nil
 }
-
