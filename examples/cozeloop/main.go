@@ -1,0 +1,136 @@
+// Command cozeloop is Coze Loop's AutoGen walkthrough in Go: two agents, a
+// user proxy and an assistant, answer "Explain the concept of
+// 'Retrieval-Augmented Generation' in 2 sentences." under a custom root span.
+// The trace is always printed to the console, and sent to Coze Loop (or any
+// OTLP/HTTP backend) when its variables are set.
+//
+// With no variables set it runs offline, with a deterministic fake model:
+//
+//	go run ./examples/cozeloop
+//
+// Model calls go to any OpenAI-compatible chat-completions endpoint when all
+// three of these are set:
+//
+//	OPENAI_BASE_URL=https://api.openai.com/v1   # or Ark, DeepSeek, Ollama, ...
+//	OPENAI_API_KEY=sk-...
+//	OPENAI_MODEL_NAME=gpt-4.1-mini
+//
+// Traces go to Coze Loop when its SDK variables are set (the China site by
+// default; COZELOOP_API_BASE_URL=https://api.coze.com for the international
+// one):
+//
+//	COZELOOP_WORKSPACE_ID=123...
+//	COZELOOP_API_TOKEN=pat_...
+//
+// or, as Coze Loop's OpenTelemetry guide writes it, to any OTLP/HTTP endpoint:
+//
+//	OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=https://api.coze.cn/v1/loop/opentelemetry/v1/traces
+//	OTEL_EXPORTER_OTLP_HEADERS=cozeloop-workspace-id=123...,Authorization=Bearer pat_...
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/processors/otlpexport"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// shutdownTimeout bounds the final export at exit.
+const shutdownTimeout = 10 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "cozeloop:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run records the two-agent chat, printing the trace and answer to out.
+func run(ctx context.Context, out io.Writer, consoleOpts ...processors.ConsoleOption) (err error) {
+	model := modelFromEnv()
+	exp, dest, err := exporterFromEnv()
+	if err != nil {
+		return err
+	}
+	opts := []tracing.Option{tracing.WithProcessor(processors.NewSync(processors.NewConsole(out, consoleOpts...)))}
+	var batcher *processors.Batcher
+	if exp != nil {
+		batcher = processors.NewBatcher(exp)
+		opts = append(opts, tracing.WithProcessor(batcher))
+	}
+	tp := tracing.NewProvider(opts...)
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		defer cancel()
+		serr := tp.Shutdown(sctx)
+		if serr != nil {
+			err = errors.Join(err, fmt.Errorf("sending the trace to %s: %w", dest, serr))
+		}
+		if batcher != nil {
+			if st := batcher.Stats(); st.DroppedTotal() > 0 || serr != nil {
+				fmt.Fprintf(out, "\n%d of %d trace items not delivered to %s\n", st.DroppedTotal(), st.Received, dest)
+			} else {
+				fmt.Fprintf(out, "\ntrace sent to %s\n", dest)
+			}
+		}
+	}()
+
+	ctx, tr := tp.StartTrace(ctx, workflowName, tracing.WithMetadata(map[string]any{
+		"model_name": model.Name(),
+		"scenario":   "autogen-two-agent",
+	}))
+	answer, err := converse(ctx, model)
+	tr.End()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s: %s\n", assistantName, answer)
+	return nil
+}
+
+// modelFromEnv returns the OpenAI-compatible client when OPENAI_BASE_URL,
+// OPENAI_API_KEY and OPENAI_MODEL_NAME are all set, else the fake model.
+func modelFromEnv() chatModel {
+	base, key, name := os.Getenv("OPENAI_BASE_URL"), os.Getenv("OPENAI_API_KEY"), os.Getenv("OPENAI_MODEL_NAME")
+	if base == "" || key == "" || name == "" {
+		return fakeModel{}
+	}
+	return newOpenAIChat(base, key, name)
+}
+
+// exporterFromEnv returns an OTLP exporter to Coze Loop when
+// COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN are set, to the OTLP endpoint
+// of OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT when one is set, or nil. dest
+// names the destination for messages, never with credentials.
+func exporterFromEnv() (exp *otlpexport.Exporter, dest string, err error) {
+	var opts []otlpexport.Option
+	if os.Getenv(otlpexport.EnvServiceName) == "" {
+		opts = append(opts, otlpexport.WithServiceName("cozeloop-example"))
+	}
+	ws, token := os.Getenv(otlpexport.EnvCozeWorkspaceID), os.Getenv(otlpexport.EnvCozeAPIToken)
+	switch {
+	case ws != "" || token != "":
+		dest = "Coze Loop"
+		exp, err = otlpexport.New(append(opts, otlpexport.WithCozeLoop(ws, token))...)
+	case strings.TrimSpace(os.Getenv(otlpexport.EnvTracesEndpoint)+os.Getenv(otlpexport.EnvEndpoint)) != "":
+		dest = "the OTLP endpoint"
+		exp, err = otlpexport.New(opts...)
+	default:
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return exp, dest, nil
+}
