@@ -18,7 +18,7 @@ import (
 // generator, in creation order), the same times (a clock that starts at the
 // task span and steps 250.001 ms per reading; the trace's own start, which
 // the wire format does not carry, takes the reading before), the same data.
-func fixtureItems(t *testing.T) []processors.Item {
+func fixtureItems(t testing.TB) []processors.Item {
 	t.Helper()
 	const step = 250*time.Millisecond + time.Microsecond
 	base := time.Date(2025, 1, 2, 3, 4, 5, 123456000, time.UTC)
