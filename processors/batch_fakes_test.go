@@ -119,7 +119,7 @@ func (f *fakeFailing) Shutdown(context.Context) error { return nil }
 
 // batchProvider returns a provider sending to b with deterministic ids.
 func batchProvider(procs ...tracing.Processor) *tracing.Provider {
-	opts := []tracing.Option{tracing.WithSensitiveData(true)}
+	opts := []tracing.Option{tracing.WithDisabled(false), tracing.WithSensitiveData(true)}
 	for _, p := range procs {
 		opts = append(opts, tracing.WithProcessor(p))
 	}

@@ -44,6 +44,7 @@ func TestBatchersAreIndependent(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		err := tp.Shutdown(ctx)
+		synctest.Wait() // the hung batcher's Shutdown returns too
 		if d := time.Since(start); d != 2*time.Second {
 			t.Errorf("provider Shutdown returned after %v, want its 2s deadline", d)
 		}

@@ -83,7 +83,9 @@ func (b *Batcher) exportBatch(batch []Item) (int, error) {
 		return len(batch), context.Canceled
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.exportTimeout)
+	b.exporting.Store(true)
 	err := safeExport(ctx, b.exp, batch)
+	b.exporting.Store(false)
 	cancel()
 	d := Dropped(err, len(batch))
 	if b.aborted.Load() && d[DropExportFailed] > 0 {
