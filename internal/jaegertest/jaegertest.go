@@ -147,8 +147,9 @@ func (j *Jaeger) waitHealthy() error {
 	}
 }
 
-// stop kills the process and waits for it to exit.
+// stop kills the process, waits for it to exit and closes idle connections.
 func (j *Jaeger) stop() {
+	j.client.CloseIdleConnections()
 	j.cmd.Process.Kill()
 	select {
 	case <-j.exited:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 
 	"github.com/agenttrace/agenttrace-go/internal/demo"
 	"github.com/agenttrace/agenttrace-go/internal/jaegertest"
@@ -25,6 +26,10 @@ import (
 // tree, span names and kinds, the attributes every family reads, and the
 // failing tool call.
 func TestJaegerEndToEnd(t *testing.T) {
+	// Registered first, so it runs after Jaeger is stopped; goroutines of
+	// earlier tests are not this test's.
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
 	j := jaegertest.Start(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
