@@ -18,7 +18,8 @@ import (
 
 // Exporter posts traces and spans to the OpenAI traces-ingest endpoint in the
 // Python Agents SDK's wire format. Create one with [New]; it is safe for
-// concurrent use.
+// concurrent use. A nil *Exporter is shut down: it drops every item as
+// processors.DropAfterShutdown.
 type Exporter struct {
 	apiKey       string
 	org, project string
@@ -97,7 +98,12 @@ func New(opts ...Option) *Exporter {
 }
 
 // Endpoint returns the URL the exporter posts to.
-func (e *Exporter) Endpoint() string { return e.endpoint }
+func (e *Exporter) Endpoint() string {
+	if e == nil {
+		return ""
+	}
+	return e.endpoint
+}
 
 // Export posts the trace starts and span ends among items, in their order,
 // one POST per API key; it skips trace ends. An item's key is its trace's own
@@ -226,6 +232,9 @@ func countSent(items []processors.Item) int {
 // Later exports drop their items as DropAfterShutdown. Only the first call
 // has an effect; later calls return nil.
 func (e *Exporter) Shutdown(ctx context.Context) error {
+	if e == nil {
+		return nil
+	}
 	e.mu.Lock()
 	if e.down {
 		e.mu.Unlock()
@@ -256,6 +265,9 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 }
 
 func (e *Exporter) begin() bool {
+	if e == nil {
+		return false
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.down {

@@ -112,6 +112,7 @@ func TestEnvironmentDefaults(t *testing.T) {
 	tr.End()
 
 	exp := New()
+	defer exp.Shutdown(context.Background())
 	if got, want := exp.Endpoint(), srv.URL(); got != want {
 		t.Errorf("Endpoint() = %q, want %q from OPENAI_BASE_URL", got, want)
 	}
@@ -120,6 +121,7 @@ func TestEnvironmentDefaults(t *testing.T) {
 	}
 	// Options override the environment; empty org and project send no header.
 	exp2 := New(WithEndpoint(srv.URL()), WithAPIKey("sk-opt"), WithOrganization(""), WithProject(""))
+	defer exp2.Shutdown(context.Background())
 	if err := exp2.Export(context.Background(), rec.Items()); err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +186,17 @@ func TestAfterShutdown(t *testing.T) {
 	}
 	if n := len(srv.requests()); n != 0 {
 		t.Errorf("%d requests after shutdown", n)
+	}
+}
+
+func TestNilExporter(t *testing.T) {
+	var exp *Exporter
+	items := twoTraces(t, "")
+	if got := processors.Dropped(exp.Export(context.Background(), items), len(items)); !cmp.Equal(got, map[processors.DropReason]int{processors.DropAfterShutdown: 5}) {
+		t.Errorf("Dropped = %v", got)
+	}
+	if err := exp.Shutdown(context.Background()); err != nil || exp.Endpoint() != "" {
+		t.Errorf("Shutdown = %v, Endpoint = %q", err, exp.Endpoint())
 	}
 }
 
