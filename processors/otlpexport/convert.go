@@ -32,9 +32,16 @@ const (
 	defaultErrType = "_OTHER"
 )
 
+// converter turns items into OTLP spans.
+type converter struct {
+	// messages adds the message attributes that Coze Loop would read in
+	// place of input.value / output.value (see WithMessageAttributes).
+	messages bool
+}
+
 // convert turns an item into an OTLP span, or nil for items this exporter
 // does not send (trace starts).
-func convert(it processors.Item) *tracepb.Span {
+func (c converter) convert(it processors.Item) *tracepb.Span {
 	switch it.Event {
 	case processors.TraceEnded:
 		if it.Trace == nil {
@@ -45,7 +52,7 @@ func convert(it processors.Item) *tracepb.Span {
 		if it.Span == nil {
 			return nil
 		}
-		return convertSpan(it.Span)
+		return c.convertSpan(it.Span)
 	}
 	return nil
 }
@@ -95,7 +102,7 @@ func (a *attrs) group(id string) {
 	a.str(keyConversatn, id)
 }
 
-func convertSpan(s *tracing.Span) *tracepb.Span {
+func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 	tr := s.Trace()
 	traceID := s.TraceID()
 	parent := rootSpanID(traceID)
@@ -103,7 +110,7 @@ func convertSpan(s *tracing.Span) *tracepb.Span {
 		parent = spanIDBytes(p)
 	}
 	a := make(attrs, 0, 24)
-	name, kind := describe(&a, s.Data())
+	name, kind := c.describe(&a, s.Data())
 	a.group(tr.GroupID())
 	a.metadata(s.Metadata())
 	ps := &tracepb.Span{
@@ -213,13 +220,13 @@ func (a *attrs) kinds(k kindOf) {
 
 // describe adds the attributes of the span's data and returns its name and
 // OTel kind.
-func describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKind) {
+func (c converter) describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKind) {
 	internal, client := tracepb.Span_SPAN_KIND_INTERNAL, tracepb.Span_SPAN_KIND_CLIENT
 	switch d := d.(type) {
 	case *spans.Agent:
 		return agentAttrs(a, d), internal
 	case *spans.Generation:
-		return generationAttrs(a, d), client
+		return generationAttrs(a, d, c.messages), client
 	case *spans.Response:
 		return responseAttrs(a, d), client
 	case *spans.Function:

@@ -22,7 +22,12 @@ func agentAttrs(a *attrs, d *spans.Agent) string {
 	return spanName("invoke_agent", d.Name)
 }
 
-func generationAttrs(a *attrs, d *spans.Generation) string {
+// generationAttrs adds a model call. The message attributes of the GenAI and
+// OpenInference conventions (gen_ai.input.messages, llm.input_messages.N.*,
+// and their output twins) are added only when messages is set: Coze Loop
+// reads attributes with those prefixes in place of input.value and
+// output.value, which would lose the chat shape and the tools.
+func generationAttrs(a *attrs, d *spans.Generation, messages bool) string {
 	a.kinds(kindOf{coze: "model", oi: "LLM", op: "chat"})
 	a.model(d.Model, d.Provider)
 	a.modelConfig(d.ModelConfig)
@@ -33,13 +38,17 @@ func generationAttrs(a *attrs, d *spans.Generation) string {
 	a.usage(d.Usage)
 	if len(d.Input) > 0 || len(d.Tools) > 0 {
 		a.ioJSON(true, chatInputOf(d.Input, d.Tools))
-		a.raw("gen_ai.input.messages", jsonText(genaiMessages(d.Input, ""), maxContentBytes))
-		a.flatMessages("llm.input_messages", d.Input, maxFlatInput)
+		if messages {
+			a.raw("gen_ai.input.messages", jsonText(genaiMessages(d.Input, ""), maxContentBytes))
+			a.flatMessages("llm.input_messages", d.Input, maxFlatInput)
+		}
 	}
 	if len(d.Output) > 0 {
 		a.ioJSON(false, chatOutputOf(d.Output, d.FinishReason))
-		a.raw("gen_ai.output.messages", jsonText(genaiMessages(d.Output, d.FinishReason), maxContentBytes))
-		a.flatMessages("llm.output_messages", d.Output, maxFlatOutput)
+		if messages {
+			a.raw("gen_ai.output.messages", jsonText(genaiMessages(d.Output, d.FinishReason), maxContentBytes))
+			a.flatMessages("llm.output_messages", d.Output, maxFlatOutput)
+		}
 	}
 	return spanName("chat", d.Model)
 }

@@ -42,6 +42,7 @@ type Exporter struct {
 	timeout  time.Duration
 	maxReq   int
 	sleep    retry.Sleeper
+	conv     converter
 	stopped  atomic.Bool
 }
 
@@ -74,6 +75,7 @@ func New(opts ...Option) (*Exporter, error) {
 	}
 
 	var hopts []otlptracehttp.Option
+	messages := true
 	headers := cfg.headers
 	endpoint := cfg.endpointURL
 	if cfg.cozeWorkspace != "" || cfg.cozeToken != "" {
@@ -91,6 +93,11 @@ func New(opts ...Option) (*Exporter, error) {
 			"cozeloop-workspace-id": cfg.cozeWorkspace,
 			"Authorization":         "Bearer " + cfg.cozeToken,
 		})
+	}
+	if cfg.messages != nil {
+		messages = *cfg.messages
+	} else {
+		messages = !isCozeLoop(endpoint, cfg.cozeWorkspace != "")
 	}
 	if endpoint != "" {
 		if !strings.Contains(endpoint, "://") {
@@ -131,7 +138,20 @@ func New(opts ...Option) (*Exporter, error) {
 		policy:   policy,
 		timeout:  cfg.timeout,
 		maxReq:   cfg.maxRequest,
+		conv:     converter{messages: messages},
 	}, nil
+}
+
+// isCozeLoop reports whether traces go to Coze Loop: the preset is on, or
+// the endpoint (given, or from the environment) has Coze Loop's path.
+func isCozeLoop(endpoint string, preset bool) bool {
+	if preset {
+		return true
+	}
+	if endpoint == "" {
+		endpoint = envFirst(EnvTracesEndpoint)
+	}
+	return strings.Contains(endpoint, "/v1/loop/opentelemetry")
 }
 
 func mergeHeaders(a, b map[string]string) map[string]string {
@@ -209,7 +229,7 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	batch := make([]*tracepb.Span, 0, len(items))
 	failed := 0
 	for _, it := range items {
-		ps, ok := safeConvert(it)
+		ps, ok := safeConvert(e.conv, it)
 		if !ok {
 			failed++
 			continue
@@ -242,13 +262,13 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 
 // safeConvert converts one item, containing a panic (from a user value's
 // String or MarshalJSON method, say) so that it costs only that item.
-func safeConvert(it processors.Item) (ps *tracepb.Span, ok bool) {
+func safeConvert(c converter, it processors.Item) (ps *tracepb.Span, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			ps, ok = nil, false
 		}
 	}()
-	return convert(it), true
+	return c.convert(it), true
 }
 
 // Shutdown stops the exporter: a request in flight is interrupted and later

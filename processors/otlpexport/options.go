@@ -53,6 +53,7 @@ type config struct {
 	serviceName  string
 	resource     map[string]string
 	httpClient   *http.Client
+	messages     *bool
 
 	cozeWorkspace string
 	cozeToken     string
@@ -169,4 +170,19 @@ func WithCozeLoop(workspaceID, token string) Option {
 // [CozeLoopTracesPath]. It overrides COZELOOP_API_BASE_URL.
 func WithCozeLoopBaseURL(baseURL string) Option {
 	return optionFunc(func(c *config) { c.cozeBaseURL = baseURL })
+}
+
+// WithMessageAttributes sets whether model spans also carry their messages
+// as OTel GenAI gen_ai.input.messages / gen_ai.output.messages and as
+// OpenInference llm.input_messages.N.* / llm.output_messages.N.* attributes,
+// for backends that read messages only from those. The messages are always in
+// input.value / output.value (and cozeloop.input / cozeloop.output) in the
+// chat-completions shape.
+//
+// The default is on, except for Coze Loop ([WithCozeLoop], or an endpoint
+// with Coze Loop's path): Coze Loop reads attributes with those prefixes in
+// place of input.value / output.value, so the chat shape and the offered
+// tools would be lost, and every message would be sent twice more.
+func WithMessageAttributes(on bool) Option {
+	return optionFunc(func(c *config) { c.messages = &on })
 }
