@@ -59,30 +59,29 @@ func main() {
 // run records the two-agent chat, printing the trace and answer to out.
 func run(ctx context.Context, out io.Writer, consoleOpts ...processors.ConsoleOption) (err error) {
 	model := modelFromEnv()
-	exp, dest, err := exporterFromEnv()
-	if err != nil {
+
+	// One call sets up batched OTLP export from the environment; without a
+	// destination there, the example still traces, to the console only.
+	var opts []otlpexport.Option
+	if os.Getenv(otlpexport.EnvServiceName) == "" {
+		opts = append(opts, otlpexport.WithServiceName("cozeloop-example"))
+	}
+	tp, err := otlpexport.InstallFromEnv(opts...)
+	exporting := err == nil
+	switch {
+	case errors.Is(err, otlpexport.ErrNotConfigured):
+		tp = tracing.NewProvider()
+	case err != nil:
 		return err
 	}
-	opts := []tracing.Option{tracing.WithProcessor(processors.NewSync(processors.NewConsole(out, consoleOpts...)))}
-	var batcher *processors.Batcher
-	if exp != nil {
-		batcher = processors.NewBatcher(exp)
-		opts = append(opts, tracing.WithProcessor(batcher))
-	}
-	tp := tracing.NewProvider(opts...)
+	tp.AddTraceProcessor(processors.NewSync(processors.NewConsole(out, consoleOpts...)))
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 		defer cancel()
-		serr := tp.Shutdown(sctx)
-		if serr != nil {
-			err = errors.Join(err, fmt.Errorf("sending the trace to %s: %w", dest, serr))
-		}
-		if batcher != nil {
-			if st := batcher.Stats(); st.DroppedTotal() > 0 || serr != nil {
-				fmt.Fprintf(out, "\n%d of %d trace items not delivered to %s\n", st.DroppedTotal(), st.Received, dest)
-			} else {
-				fmt.Fprintf(out, "\ntrace sent to %s\n", dest)
-			}
+		if serr := tp.Shutdown(sctx); serr != nil {
+			err = errors.Join(err, fmt.Errorf("sending the trace to %s: %w", destination(), serr))
+		} else if exporting {
+			fmt.Fprintf(out, "\ntrace sent to %s\n", destination())
 		}
 	}()
 
@@ -109,28 +108,11 @@ func modelFromEnv() chatModel {
 	return newOpenAIChat(base, key, name)
 }
 
-// exporterFromEnv returns an OTLP exporter to Coze Loop when
-// COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN are set, to the OTLP endpoint
-// of OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT when one is set, or nil. dest
-// names the destination for messages, never with credentials.
-func exporterFromEnv() (exp *otlpexport.Exporter, dest string, err error) {
-	var opts []otlpexport.Option
-	if os.Getenv(otlpexport.EnvServiceName) == "" {
-		opts = append(opts, otlpexport.WithServiceName("cozeloop-example"))
+// destination names where InstallFromEnv sends traces, for messages; it
+// never includes credentials.
+func destination() string {
+	if strings.TrimSpace(os.Getenv(otlpexport.EnvTracesEndpoint)+os.Getenv(otlpexport.EnvEndpoint)) != "" {
+		return "the OTLP endpoint"
 	}
-	ws, token := os.Getenv(otlpexport.EnvCozeWorkspaceID), os.Getenv(otlpexport.EnvCozeAPIToken)
-	switch {
-	case ws != "" || token != "":
-		dest = "Coze Loop"
-		exp, err = otlpexport.New(append(opts, otlpexport.WithCozeLoop(ws, token))...)
-	case strings.TrimSpace(os.Getenv(otlpexport.EnvTracesEndpoint)+os.Getenv(otlpexport.EnvEndpoint)) != "":
-		dest = "the OTLP endpoint"
-		exp, err = otlpexport.New(opts...)
-	default:
-		return nil, "", nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	return exp, dest, nil
+	return "Coze Loop"
 }

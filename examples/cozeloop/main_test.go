@@ -231,22 +231,43 @@ func (s *cozeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, s.reply)
 }
 
-// With COZELOOP_* set, the trace also goes to Coze Loop, with the workspace
-// and token headers, every span typed for Coze Loop.
+// With COZELOOP_* set, or the OTEL_* form of Coze Loop's OpenTelemetry
+// guide, the trace also goes to Coze Loop, with the workspace and token
+// headers, every span typed for Coze Loop.
 func TestExportsToCozeLoop(t *testing.T) {
+	for name, env := range map[string]func(url string) map[string]string{
+		"cozeloop": func(url string) map[string]string {
+			return map[string]string{
+				"COZELOOP_API_BASE_URL": url,
+				"COZELOOP_WORKSPACE_ID": "7300000000000000001",
+				"COZELOOP_API_TOKEN":    "pat_test_token",
+			}
+		},
+		"otel": func(url string) map[string]string {
+			return map[string]string{
+				"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": url + "/v1/loop/opentelemetry/v1/traces",
+				"OTEL_EXPORTER_OTLP_HEADERS":         "cozeloop-workspace-id=7300000000000000001,Authorization=Bearer pat_test_token",
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) { testExportsToCozeLoop(t, env) })
+	}
+}
+
+func testExportsToCozeLoop(t *testing.T, env func(url string) map[string]string) {
 	clearEnv(t)
 	srv := &cozeServer{reply: `{"code":0,"msg":"success"}`, spans: map[string]map[string]string{}}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	t.Setenv("COZELOOP_API_BASE_URL", hs.URL)
-	t.Setenv("COZELOOP_WORKSPACE_ID", "7300000000000000001")
-	t.Setenv("COZELOOP_API_TOKEN", "pat_test_token")
+	for k, v := range env(hs.URL) {
+		t.Setenv(k, v)
+	}
 
 	got, err := runExample(t)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(got, "\ntrace sent to Coze Loop\n") {
+	if !strings.Contains(got, "\ntrace sent to ") {
 		t.Errorf("output does not report the export:\n%s", got)
 	}
 	if len(srv.headers) == 0 {
@@ -300,7 +321,7 @@ func TestCozeLoopErrorReply(t *testing.T) {
 	if strings.Contains(err.Error(), "pat_secret_token") || strings.Contains(got, "pat_secret_token") {
 		t.Fatalf("the token leaked: %v\n%s", err, got)
 	}
-	if !strings.Contains(got, "not delivered to Coze Loop") {
-		t.Errorf("output does not report the failed export:\n%s", got)
+	if !strings.Contains(err.Error(), "sending the trace to Coze Loop") || strings.Contains(got, "trace sent") {
+		t.Errorf("the failed export is not reported as such: %v\n%s", err, got)
 	}
 }
