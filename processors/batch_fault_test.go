@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/agenttrace/agenttrace-go/internal/retry"
 	"github.com/agenttrace/agenttrace-go/tracing"
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
@@ -209,4 +211,54 @@ func TestBatcherMemoryBounded(t *testing.T) {
 	if s.Received != s.Dropped[DropQueueFull]+s.Dropped[DropExportFailed] {
 		t.Errorf("Stats = %+v: want every item dropped as queue_full or export_failed", s)
 	}
+}
+
+// fakeRetrying is an exporter whose backend always answers "retry later": it
+// retries with internal/retry, sleeping 10 s and more between attempts.
+type fakeRetrying struct {
+	attempts atomic.Int64
+	returned chan time.Time
+}
+
+func (f *fakeRetrying) Export(ctx context.Context, items []Item) error {
+	p := retry.Policy{MaxAttempts: 100, Initial: 10 * time.Second, Multiplier: 1.5}
+	err := p.Do(ctx, nil, func(context.Context) error {
+		f.attempts.Add(1)
+		return retry.Retryable(errors.New("503 Service Unavailable"), 0)
+	})
+	f.returned <- time.Now()
+	return err
+}
+
+func (f *fakeRetrying) Shutdown(context.Context) error { return nil }
+
+// TestBatcherShutdownInterruptsRetries checks that Shutdown's deadline cuts
+// an exporter's retry sleep short through the export's context.
+func TestBatcherShutdownInterruptsRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		exp := &fakeRetrying{returned: make(chan time.Time, 1)}
+		b := NewBatcher(exp, WithLogger(discardLogger()))
+		for range 5 {
+			b.OnSpanEnd(nil)
+		}
+		go func() { _ = b.ForceFlush(context.Background()) }()
+		time.Sleep(time.Second) // the first attempt failed; a 10 s sleep began
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if err := b.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Shutdown = %v, want DeadlineExceeded", err)
+		}
+		if got := (<-exp.returned).Sub(start); got != 3*time.Second {
+			t.Errorf("Export returned %v after Shutdown began, want 3s (its deadline)", got)
+		}
+		synctest.Wait()
+		if got := exp.attempts.Load(); got != 1 {
+			t.Errorf("%d attempts, want 1", got)
+		}
+		want := Stats{Received: 5, Dropped: map[DropReason]int64{DropShutdownDeadline: 5}}
+		if diff := cmp.Diff(want, b.Stats()); diff != "" {
+			t.Errorf("Stats (-want +got):\n%s", diff)
+		}
+	})
 }
