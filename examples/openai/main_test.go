@@ -26,7 +26,7 @@ func TestRunsOffline(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	if strings.Contains(out.String(), "OpenAI traces:") {
+	if strings.Contains(out.String(), "OpenAI traces") {
 		t.Errorf("reported an export without a key")
 	}
 }
@@ -84,7 +84,7 @@ func TestExports(t *testing.T) {
 			t.Errorf("%d %s items, want %d (all: %v)", types[k], k, n, types)
 		}
 	}
-	if !strings.Contains(out.String(), "OpenAI traces: 11 events exported") {
+	if !strings.Contains(out.String(), "events exported: 11, dropped: 0") {
 		t.Errorf("summary missing:\n%s", out.String())
 	}
 	if strings.Contains(out.String(), "platform.openai.com") {

@@ -60,7 +60,7 @@ func (e *Exporter) postOnce(ctx context.Context, key string, body []byte) error 
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {
-		err = fmt.Errorf("openaiexport: POST %s: %s", e.safeEndpoint, redact(err.Error(), key))
+		err = errors.New("openaiexport: " + redact(err.Error(), key)) // names the method and URL already
 		if ctx.Err() != nil {
 			return retry.Permanent(err)
 		}
