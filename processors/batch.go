@@ -16,8 +16,8 @@ import (
 //
 // # The queue
 //
-// OnTraceStart, OnTraceEnd and OnSpanEnd put an [Item] on a bounded queue
-// and return: they take no lock and never wait. When the queue is full the
+// OnTraceStart, OnTraceEnd and OnSpanEnd put an [Item] on a bounded queue (a
+// buffered channel, sent to without blocking) and return: they never wait. When the queue is full the
 // new item is dropped and counted as [DropQueueFull]. The worker sleeps on a
 // timer and wakes when the schedule delay is up or when the queue reaches the
 // export trigger (70 % by default); it then exports everything queued, in
@@ -53,8 +53,9 @@ import (
 //
 // # Shutdown
 //
-// Go has no atexit: defer the provider's Shutdown in main (see
-// [ShutdownOnSignal] for SIGINT and SIGTERM). Shutdown stops accepting items
+// Go has no atexit: make `defer tracing.Shutdown(ctx)` (or the deferred
+// Shutdown of your own provider) a habit in main, and see [ShutdownOnSignal]
+// for SIGINT and SIGTERM. Shutdown stops accepting items
 // (later ones are counted as [DropAfterShutdown]), exports the queue, then
 // shuts the exporter down. When ctx is done first it cancels the export in
 // flight (interrupting an exporter's retry sleeps), counts what was not
@@ -118,21 +119,20 @@ func NewBatcher(exp Exporter, opts ...BatcherOption) *Batcher {
 		exp:     exp,
 		cfg:     cfg,
 		trigger: cfg.triggerLen(),
-		queue:   make(chan Item, cfg.maxQueue),
-		wake:    make(chan struct{}, 1),
-		flush:   make(chan chan error),
-		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
-		idle:    make(chan struct{}, 1),
 	}
-	b.ctx, b.cancel = context.WithCancel(context.Background())
 	if exp == nil {
 		b.state.Store(stoppedBit)
 		b.shutOnce.Do(func() {})
-		b.cancel()
 		close(b.done)
 		return b
 	}
+	b.queue = make(chan Item, cfg.maxQueue)
+	b.wake = make(chan struct{}, 1)
+	b.flush = make(chan chan error)
+	b.stop = make(chan struct{})
+	b.idle = make(chan struct{}, 1)
+	b.ctx, b.cancel = context.WithCancel(context.Background())
 	go b.run()
 	return b
 }

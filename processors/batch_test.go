@@ -9,6 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/agenttrace/agenttrace-go/tracing"
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 )
@@ -469,5 +470,21 @@ func TestBatcherProducersDuringShutdown(t *testing.T) {
 		if r != DropQueueFull && r != DropAfterShutdown {
 			t.Errorf("unexpected drop reason %q in %+v", r, s)
 		}
+	}
+}
+
+// TestBatcherEnqueueAllocs pins the hot path: queuing an item allocates
+// nothing.
+func TestBatcherEnqueueAllocs(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	b := NewBatcher(&fakeDiscard{}, WithScheduleDelay(time.Hour))
+	defer b.Shutdown(context.Background())
+	tp := batchProvider(b)
+	ctx, tr := tp.StartTrace(context.Background(), "allocs")
+	_, sp := tracing.CustomSpan(ctx, "step", nil)
+	sp.End()
+	tr.End()
+	if n := testing.AllocsPerRun(1000, func() { b.OnSpanEnd(sp) }); n != 0 {
+		t.Errorf("OnSpanEnd allocates %v times, want 0", n)
 	}
 }

@@ -115,6 +115,7 @@ func (b *Batcher) finish() {
 	res := b.exportQueued(cap(b.queue))
 	b.dropQueued() // only after Shutdown's deadline can anything be left
 	err := b.shutdownExporter()
+	b.cancel()
 	b.rep.maybeReport(b, true)
 	var errs []error
 	if res.dropped > 0 {
