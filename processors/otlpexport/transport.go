@@ -59,7 +59,7 @@ func (t *inspector) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		// Refused, reset and timed-out connections may succeed later;
 		// the context bounds the retries.
-		o.err = errors.New("otlpexport: " + scrub(err.Error(), req.Header))
+		o.err = &scrubbed{msg: "otlpexport: " + scrub(err.Error(), req.Header), err: err}
 		o.retry = req.Context().Err() == nil
 		return nil, err
 	}
@@ -199,6 +199,16 @@ func isText(b []byte) bool {
 	}
 	return true
 }
+
+// scrubbed is an error whose message has been scrubbed of credentials while
+// errors.Is and errors.As still see the cause (context.DeadlineExceeded, say).
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
 
 // scrub removes the values of credential-bearing request headers
 // (Authorization, and any header naming a token, key or secret) from msg.
