@@ -43,7 +43,10 @@ type Exporter struct {
 	maxReq   int
 	sleep    retry.Sleeper
 	conv     converter
-	stopped  atomic.Bool
+	// ownTransport is the transport New made, closed at Shutdown; nil when
+	// the caller's client was given.
+	ownTransport *http.Transport
+	stopped      atomic.Bool
 }
 
 var _ processors.Exporter = (*Exporter)(nil)
@@ -83,11 +86,7 @@ func New(opts ...Option) (*Exporter, error) {
 			return nil, errors.New("otlpexport: Coze Loop needs both a workspace id and a token")
 		}
 		if endpoint == "" {
-			base := strings.TrimRight(cfg.cozeBaseURL, "/")
-			if base == "" {
-				base = CozeLoopCN
-			}
-			endpoint = base + CozeLoopTracesPath
+			endpoint = cozeEndpoint(cfg)
 		}
 		headers = mergeHeaders(headers, map[string]string{
 			"cozeloop-workspace-id": cfg.cozeWorkspace,
@@ -117,6 +116,10 @@ func New(opts ...Option) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
+	own, _ := base.(*http.Transport)
+	if cfg.httpClient != nil && cfg.httpClient.Transport != nil {
+		own = nil // the caller's, not ours to close
+	}
 	hopts = append(hopts,
 		otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}),
 		otlptracehttp.WithHTTPClient(&http.Client{Transport: &inspector{base: base}}),
@@ -132,14 +135,24 @@ func New(opts ...Option) (*Exporter, error) {
 		policy = retry.Policy{MaxAttempts: 20, Initial: cfg.retryInitial, Multiplier: 2, Max: cfg.retryMax, Jitter: 0.2}
 	}
 	return &Exporter{
-		client:   client,
-		resource: buildResource(cfg.serviceName, cfg.resource),
-		scope:    &commonpb.InstrumentationScope{Name: scopeName, Version: Version},
-		policy:   policy,
-		timeout:  cfg.timeout,
-		maxReq:   cfg.maxRequest,
-		conv:     converter{messages: messages},
+		client:       client,
+		resource:     buildResource(cfg.serviceName, cfg.resource),
+		scope:        &commonpb.InstrumentationScope{Name: scopeName, Version: Version},
+		policy:       policy,
+		timeout:      cfg.timeout,
+		maxReq:       cfg.maxRequest,
+		conv:         converter{messages: messages},
+		ownTransport: own,
 	}, nil
+}
+
+// cozeEndpoint returns the traces URL of the configured Coze Loop site.
+func cozeEndpoint(cfg config) string {
+	base := strings.TrimRight(strings.TrimSpace(cfg.cozeBaseURL), "/")
+	if base == "" {
+		base = CozeLoopCN
+	}
+	return base + CozeLoopTracesPath
 }
 
 // isCozeLoop reports whether traces go to Coze Loop: the preset is on, or
@@ -277,5 +290,9 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	if !e.stopped.CompareAndSwap(false, true) {
 		return nil
 	}
-	return e.client.Stop(ctx)
+	err := e.client.Stop(ctx)
+	if e.ownTransport != nil {
+		e.ownTransport.CloseIdleConnections()
+	}
+	return err
 }

@@ -1,0 +1,189 @@
+package otlpexport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// clearEnv unsets every variable the exporter reads, for the test.
+func clearEnv(t *testing.T) {
+	for _, k := range []string{EnvTracesEndpoint, EnvEndpoint, EnvTracesHeaders, EnvHeaders, EnvTracesTimeout,
+		EnvTimeout, EnvTracesCompression, EnvCompression, EnvServiceName, EnvResourceAttrs,
+		EnvCozeWorkspaceID, EnvCozeAPIToken, EnvCozeBaseURL} {
+		t.Setenv(k, "")
+	}
+}
+
+// exportOne sends one trace with one span through exp.
+func exportOne(t *testing.T, exp *Exporter) {
+	t.Helper()
+	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewSync(exp)), tracing.WithDisabled(false))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	_, sp := tracing.StartSpan(ctx, &spans.Function{Name: "f", Input: "{}"})
+	sp.End()
+	tr.End()
+	tp.Shutdown(context.Background())
+}
+
+// TestCozeLoopDocumentedEnv checks Coze Loop's documented setup, unchanged:
+// the traces endpoint with its path and the two headers in
+// OTEL_EXPORTER_OTLP_HEADERS, a raw space after Bearer included.
+func TestCozeLoopDocumentedEnv(t *testing.T) {
+	clearEnv(t)
+	s := newSink(t, nil)
+	t.Setenv(EnvTracesEndpoint, s.URL+CozeLoopTracesPath)
+	t.Setenv(EnvHeaders, "cozeloop-workspace-id=7486,Authorization=Bearer pat_xxx")
+	t.Setenv(EnvServiceName, "shop")
+	exp, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportOne(t, exp)
+	reqs := s.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("requests = %d", len(reqs))
+	}
+	r := reqs[0]
+	if r.Header.Get("cozeloop-workspace-id") != "7486" || r.Header.Get("Authorization") != "Bearer pat_xxx" || !r.Gzip {
+		t.Errorf("headers %v gzip %v", r.Header, r.Gzip)
+	}
+	res := attrMap(r.Req.GetResourceSpans()[0].GetResource().GetAttributes())
+	if res["service.name"] != "shop" {
+		t.Errorf("service.name = %v", res["service.name"])
+	}
+	// A Coze Loop endpoint from the environment turns message attributes off.
+	if exp.conv.messages {
+		t.Error("message attributes on for a Coze Loop endpoint")
+	}
+}
+
+func TestGenericEnv(t *testing.T) {
+	clearEnv(t)
+	var path string
+	s := newSink(t, func(_ int, w http.ResponseWriter, r *http.Request) { path = r.URL.Path; okReply(w) })
+	t.Setenv(EnvEndpoint, s.URL)
+	t.Setenv(EnvCompression, "none")
+	t.Setenv(EnvResourceAttrs, "deployment.environment=test,team=a%2Cb")
+	exp, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportOne(t, exp)
+	reqs := s.requests()
+	if path != "/v1/traces" || reqs[0].Gzip {
+		t.Errorf("path %q gzip %v, want /v1/traces appended and no compression", path, reqs[0].Gzip)
+	}
+	res := attrMap(reqs[0].Req.GetResourceSpans()[0].GetResource().GetAttributes())
+	if res["deployment.environment"] != "test" || res["team"] != "a,b" {
+		t.Errorf("resource = %v", res)
+	}
+	if !exp.conv.messages {
+		t.Error("message attributes off for a generic endpoint")
+	}
+	// Options override the environment.
+	exp2, err := New(WithGzip(true), WithEndpointURL(s.URL+"/custom"), WithServiceName("opt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportOne(t, exp2)
+	reqs = s.requests()
+	last := reqs[len(reqs)-1]
+	if path != "/custom" || !last.Gzip || attrMap(last.Req.GetResourceSpans()[0].GetResource().GetAttributes())["service.name"] != "opt" {
+		t.Errorf("path %q gzip %v", path, last.Gzip)
+	}
+}
+
+func TestEnvTimeout(t *testing.T) {
+	clearEnv(t)
+	t.Setenv(EnvTracesTimeout, "1500")
+	exp, err := New(WithEndpointURL("http://127.0.0.1:1/v1/traces"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exp.timeout.Milliseconds() != 1500 {
+		t.Errorf("timeout = %v", exp.timeout)
+	}
+}
+
+func TestCozeLoopPresetSites(t *testing.T) {
+	clearEnv(t)
+	tests := []struct {
+		env, opt, want string
+	}{
+		{"", "", CozeLoopCN + CozeLoopTracesPath},
+		{CozeLoopCOM, "", CozeLoopCOM + CozeLoopTracesPath},
+		{CozeLoopCOM + "/", "", CozeLoopCOM + CozeLoopTracesPath},
+		{CozeLoopCOM, "https://loop.example", "https://loop.example" + CozeLoopTracesPath},
+	}
+	for _, tt := range tests {
+		t.Setenv(EnvCozeBaseURL, tt.env)
+		cfg := config{}
+		envDefaults(&cfg)
+		opts := []Option{WithCozeLoop("1", "tok")}
+		if tt.opt != "" {
+			opts = append(opts, WithCozeLoopBaseURL(tt.opt))
+		}
+		for _, o := range opts {
+			o.apply(&cfg)
+		}
+		if got := cozeEndpoint(cfg); got != tt.want {
+			t.Errorf("env %q opt %q: endpoint %q, want %q", tt.env, tt.opt, got, tt.want)
+		}
+	}
+	if _, err := New(WithCozeLoop("1", "")); err == nil {
+		t.Error("New with an empty token succeeded")
+	}
+}
+
+func TestInstallFromEnv(t *testing.T) {
+	t.Run("not configured", func(t *testing.T) {
+		clearEnv(t)
+		tp, err := InstallFromEnv()
+		if !errors.Is(err, ErrNotConfigured) || tp != nil {
+			t.Fatalf("InstallFromEnv = %v, %v; want nil, ErrNotConfigured", tp, err)
+		}
+	})
+	t.Run("half of the Coze Loop credentials", func(t *testing.T) {
+		clearEnv(t)
+		t.Setenv(EnvCozeWorkspaceID, "1")
+		if _, err := InstallFromEnv(); err == nil || errors.Is(err, ErrNotConfigured) {
+			t.Fatalf("err = %v, want a configuration error", err)
+		}
+	})
+	t.Run("Coze Loop variables", func(t *testing.T) {
+		clearEnv(t)
+		s := newSink(t, nil)
+		t.Setenv(EnvCozeWorkspaceID, "7486")
+		t.Setenv(EnvCozeAPIToken, "pat_env")
+		t.Setenv(EnvCozeBaseURL, s.URL)
+		prev := tracing.Default()
+		t.Cleanup(func() { tracing.SetDefault(prev) })
+		tp, err := InstallFromEnv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tracing.Default() != tp {
+			t.Error("provider not installed as the default")
+		}
+		ctx, tr := tracing.StartTrace(context.Background(), "w")
+		_, sp := tracing.StartSpan(ctx, &spans.Agent{Name: "a"})
+		sp.End()
+		tr.End()
+		if err := tp.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		reqs := s.requests()
+		if len(reqs) == 0 || reqs[0].Header.Get("Authorization") != "Bearer pat_env" || reqs[0].Header.Get("cozeloop-workspace-id") != "7486" {
+			t.Fatalf("requests %d", len(reqs))
+		}
+		if got := len(s.spans()); got != 2 {
+			t.Errorf("spans = %d, want 2", got)
+		}
+	})
+}

@@ -1,0 +1,62 @@
+package otlpexport
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// TestSensitiveDataOff checks that with the library's include-sensitive-data
+// switch off, no content reaches the wire in any attribute family.
+func TestSensitiveDataOff(t *testing.T) {
+	const secret = "SECRET-CONTENT"
+	s := newSink(t, nil)
+	exp, err := New(WithEndpointURL(s.URL+"/v1/traces"), WithMessageAttributes(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewSync(exp)), tracing.WithDisabled(false),
+		tracing.WithSensitiveData(false))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	for _, d := range []spans.Data{
+		&spans.Generation{Model: "m", Input: []spans.Message{{Role: "user", Content: secret}},
+			Output: []spans.Message{{Role: "assistant", Content: secret, ToolCalls: []spans.ToolCall{{ID: "c", Name: "f", Arguments: secret}}}},
+			Usage:  &spans.Usage{InputTokens: 1}},
+		&spans.Function{Name: "f", Input: `{"q":"` + secret + `"}`, Output: secret},
+		&spans.Transcription{Model: "w", Input: []byte(secret), Output: secret},
+		&spans.Speech{Model: "t", Input: secret, Output: []byte(secret)},
+		&spans.SpeechGroup{Input: secret},
+		&spans.Response{Model: "m", Input: secret},
+	} {
+		_, sp := tracing.StartSpan(ctx, d)
+		sp.End()
+	}
+	tr.End()
+	tp.Shutdown(context.Background())
+	got := s.spans()
+	if len(got) != 7 {
+		t.Fatalf("spans = %d", len(got))
+	}
+	contentKeys := []string{"input.value", "output.value", "cozeloop.input", "cozeloop.output",
+		"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result", "llm.input_messages", "llm.output_messages"}
+	for _, ps := range got {
+		for _, kv := range ps.GetAttributes() {
+			if strings.Contains(kv.GetValue().GetStringValue(), secret) {
+				t.Errorf("%s: %s carries content", ps.GetName(), kv.GetKey())
+			}
+			for _, k := range contentKeys {
+				if strings.HasPrefix(kv.GetKey(), k) {
+					t.Errorf("%s: content attribute %s present", ps.GetName(), kv.GetKey())
+				}
+			}
+		}
+	}
+	// The rest of the model span is still there.
+	if a := attrMap(got[0].GetAttributes()); a["gen_ai.request.model"] != "m" || a["gen_ai.usage.input_tokens"] != int64(1) {
+		t.Errorf("model span lost non-content attributes: %v", a)
+	}
+}
