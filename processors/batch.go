@@ -149,7 +149,7 @@ func (b *Batcher) OnSpanStart(*tracing.Span) {}
 // OnSpanEnd queues a [SpanEnded] item.
 func (b *Batcher) OnSpanEnd(s *tracing.Span) { b.enqueue(SpanItem(s)) }
 
-// enqueue is the hot path: it never blocks and takes no lock.
+// enqueue is the hot path: it never blocks and allocates nothing.
 func (b *Batcher) enqueue(it Item) {
 	if b == nil {
 		return
@@ -238,7 +238,9 @@ func (b *Batcher) ForceFlush(ctx context.Context) error {
 // exporter's Shutdown, or ctx's error as soon as ctx is done: then the export
 // in flight is cancelled and everything not exported is counted as
 // [DropShutdownDeadline]. The worker goroutine exits once the export in
-// flight returns. Only the first call has an effect; later calls return nil.
+// flight returns (an exporter that ignores its context keeps it until then)
+// and the exporter's Shutdown, called with ctx even when ctx is done, has
+// returned. Only the first call has an effect; later calls return nil.
 func (b *Batcher) Shutdown(ctx context.Context) error {
 	if b == nil {
 		return nil

@@ -23,7 +23,8 @@ import (
 // Span measures one span started and ended (with three fields or
 // attributes set) by one goroutine; Delivered runs two goroutines producing
 // deliveredSpans spans each flat out, then shuts down, and reports the share
-// of spans the exporter received.
+// of spans the exporter received. SpanParallel is Span with one producer
+// per GOMAXPROCS; SpanQueueFull is the hot path when the exporter hangs.
 
 // otelDiscard is an OTel exporter that counts and discards spans.
 type otelDiscard struct{ n atomic.Int64 }
@@ -170,4 +171,50 @@ func BenchmarkBatchSpanQueueFull(b *testing.B) {
 	tr.End()
 	close(hole.release)
 	_ = tp.Shutdown(context.Background())
+}
+
+// BenchmarkBatchSpanParallel is BenchmarkBatchSpan with a producer per
+// GOMAXPROCS, all ending spans into one processor.
+func BenchmarkBatchSpanParallel(b *testing.B) {
+	b.Run("impl=agenttrace", func(b *testing.B) {
+		bt := NewBatcher(&fakeDiscard{}, WithLogger(discardLogger()))
+		tp := batchProvider(bt)
+		ctx, tr := tp.StartTrace(context.Background(), "bench")
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				fn := &spans.Function{Name: "lookup_order", Input: `{"id":42}`}
+				_, sp := tracing.StartSpan(ctx, fn)
+				fn.Output = "shipped"
+				sp.End()
+			}
+		})
+		b.StopTimer()
+		tr.End()
+		_ = tp.Shutdown(context.Background())
+		s := bt.Stats()
+		b.ReportMetric(100*float64(s.Exported)/float64(s.Received), "delivered%")
+	})
+	b.Run("impl=otel", func(b *testing.B) {
+		exp := &otelDiscard{}
+		tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+		tracer := tp.Tracer("bench")
+		var n atomic.Int64
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			ctx := context.Background()
+			local := int64(0)
+			for pb.Next() {
+				_, sp := tracer.Start(ctx, "lookup_order")
+				sp.SetAttributes(attribute.String("tool.name", "lookup_order"),
+					attribute.String("tool.input", `{"id":42}`), attribute.String("tool.output", "shipped"))
+				sp.End()
+				local++
+			}
+			n.Add(local)
+		})
+		b.StopTimer()
+		_ = tp.Shutdown(context.Background())
+		b.ReportMetric(100*float64(exp.n.Load())/float64(n.Load()), "delivered%")
+	})
 }
