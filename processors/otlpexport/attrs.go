@@ -11,22 +11,27 @@ import (
 )
 
 // attrs builds the attribute list of one span, clipping keys and values.
-type attrs []*commonpb.KeyValue
-
-func kv(k string, v *commonpb.AnyValue) *commonpb.KeyValue {
-	return &commonpb.KeyValue{Key: clipKey(k), Value: v}
+// Its values come from an arena when it has one.
+type attrs struct {
+	list []*commonpb.KeyValue
+	ar   *arena
 }
 
-func strVal(s string) *commonpb.AnyValue {
-	return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: s}}
+func (a *attrs) add(k string, v *commonpb.AnyValue) {
+	e := a.ar.keyValue()
+	e.Key, e.Value = clipKey(k), v
+	a.list = append(a.list, e)
 }
+
+// last returns the string value of the attribute added last.
+func (a *attrs) last() string { return a.list[len(a.list)-1].GetValue().GetStringValue() }
 
 // str adds a short string, clipped to maxValueBytes. Empty values are skipped.
 func (a *attrs) str(k, v string) {
 	if v == "" {
 		return
 	}
-	*a = append(*a, kv(k, strVal(clipText(v, maxValueBytes))))
+	a.add(k, a.ar.str(clipText(v, maxValueBytes)))
 }
 
 // text adds content text, clipped to maxContentBytes. Empty values are skipped.
@@ -34,16 +39,16 @@ func (a *attrs) text(k, v string) {
 	if v == "" {
 		return
 	}
-	*a = append(*a, kv(k, strVal(clipText(v, maxContentBytes))))
+	a.add(k, a.ar.str(clipText(v, maxContentBytes)))
 }
 
 // raw adds v as is; the caller has clipped it.
 func (a *attrs) raw(k, v string) {
-	*a = append(*a, kv(k, strVal(v)))
+	a.add(k, a.ar.str(v))
 }
 
 func (a *attrs) int(k string, v int64) {
-	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: v}}))
+	a.add(k, a.ar.int(v))
 }
 
 // posInt adds v when it is not zero.
@@ -54,11 +59,11 @@ func (a *attrs) posInt(k string, v int64) {
 }
 
 func (a *attrs) float(k string, v float64) {
-	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: v}}))
+	a.add(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: v}})
 }
 
 func (a *attrs) bool(k string, v bool) {
-	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_BoolValue{BoolValue: v}}))
+	a.add(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_BoolValue{BoolValue: v}})
 }
 
 // strs adds a string array, each element clipped to maxValueBytes.
@@ -68,9 +73,9 @@ func (a *attrs) strs(k string, vs []string) {
 	}
 	vals := make([]*commonpb.AnyValue, len(vs))
 	for i, v := range vs {
-		vals[i] = strVal(clipText(v, maxValueBytes))
+		vals[i] = a.ar.str(clipText(v, maxValueBytes))
 	}
-	*a = append(*a, kv(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{Values: vals}}}))
+	a.add(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{Values: vals}}})
 }
 
 // jsonText encodes v as JSON text clipped to limit bytes, keeping it valid.
@@ -195,7 +200,7 @@ func (a *attrs) userKeys(md map[string]any) {
 }
 
 func (a *attrs) has(key string) bool {
-	for _, e := range *a {
+	for _, e := range a.list {
 		if e.Key == key {
 			return true
 		}

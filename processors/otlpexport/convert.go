@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/agenttrace/agenttrace-go/processors"
@@ -37,6 +38,28 @@ type converter struct {
 	// messages adds the message attributes that Coze Loop would read in
 	// place of input.value / output.value (see WithMessageAttributes).
 	messages bool
+	// ar, when set, holds the attribute values of one export.
+	ar *arena
+	// ids, when set, remembers the OTel ids of the last trace seen, which
+	// most spans of a batch share.
+	ids *idCache
+}
+
+// idCache keeps the OTel trace id and root span id of one agent trace id.
+type idCache struct {
+	traceID    string
+	otel, root []byte
+}
+
+// traceIDs returns the OTel trace id and root span id of an agent trace id.
+func (c converter) traceIDs(id string) (traceID, root []byte) {
+	if c.ids == nil {
+		return traceIDBytes(id), rootSpanID(id)
+	}
+	if c.ids.otel == nil || c.ids.traceID != id {
+		*c.ids = idCache{traceID: id, otel: traceIDBytes(id), root: rootSpanID(id)}
+	}
+	return c.ids.otel, c.ids.root
 }
 
 // convert turns an item into an OTLP span, or nil for items this exporter
@@ -47,7 +70,7 @@ func (c converter) convert(it processors.Item) *tracepb.Span {
 		if it.Trace == nil {
 			return nil
 		}
-		return convertTrace(it.Trace)
+		return c.convertTrace(it.Trace)
 	case processors.SpanEnded:
 		if it.Span == nil {
 			return nil
@@ -65,12 +88,12 @@ func unixNano(t time.Time) uint64 {
 }
 
 // convertTrace returns the root span standing for the whole trace.
-func convertTrace(t *tracing.Trace) *tracepb.Span {
+func (c converter) convertTrace(t *tracing.Trace) *tracepb.Span {
 	name := t.Name()
 	if name == "" {
 		name = "invoke_workflow"
 	}
-	a := make(attrs, 0, 12)
+	a := attrs{list: make([]*commonpb.KeyValue, 0, 12), ar: c.ar}
 	a.raw(keySpanType, "agent")
 	a.raw(keyOIKind, "AGENT")
 	a.raw(keyOperation, "invoke_workflow")
@@ -82,14 +105,15 @@ func convertTrace(t *tracing.Trace) *tracepb.Span {
 	if end.IsZero() {
 		end = t.StartTime()
 	}
+	traceID, root := c.traceIDs(t.ID())
 	return &tracepb.Span{
-		TraceId:           traceIDBytes(t.ID()),
-		SpanId:            rootSpanID(t.ID()),
+		TraceId:           traceID,
+		SpanId:            root,
 		Name:              clipText(name, maxValueBytes),
 		Kind:              tracepb.Span_SPAN_KIND_INTERNAL,
 		StartTimeUnixNano: unixNano(t.StartTime()),
 		EndTimeUnixNano:   unixNano(end),
-		Attributes:        a,
+		Attributes:        a.list,
 	}
 }
 
@@ -104,17 +128,16 @@ func (a *attrs) group(id string) {
 
 func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 	tr := s.Trace()
-	traceID := s.TraceID()
-	parent := rootSpanID(traceID)
+	traceID, parent := c.traceIDs(s.TraceID())
 	if p := s.ParentID(); p != "" {
 		parent = spanIDBytes(p)
 	}
-	a := make(attrs, 0, 24)
+	a := attrs{list: make([]*commonpb.KeyValue, 0, 24), ar: c.ar}
 	name, kind := c.describe(&a, s.Data())
 	a.group(tr.GroupID())
 	a.metadata(s.Metadata())
 	ps := &tracepb.Span{
-		TraceId:           traceIDBytes(traceID),
+		TraceId:           traceID,
 		SpanId:            spanIDBytes(s.ID()),
 		ParentSpanId:      parent,
 		Name:              clipText(name, maxValueBytes),
@@ -125,7 +148,7 @@ func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 	if e := s.Error(); e != nil {
 		setError(ps, &a, e)
 	}
-	ps.Attributes = a
+	ps.Attributes = a.list
 	return ps
 }
 
@@ -143,7 +166,7 @@ func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 	}
 	a.str(keyErrorType, typ)
 	ps.Status = &tracepb.Status{Code: tracepb.Status_STATUS_CODE_ERROR, Message: msg}
-	ev := attrs{}
+	ev := attrs{ar: a.ar}
 	ev.raw("exception.type", clipText(typ, maxValueBytes))
 	ev.raw("exception.message", msg)
 	if len(e.Data) > 0 {
@@ -154,7 +177,7 @@ func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 	ps.Events = append(ps.Events, &tracepb.Span_Event{
 		TimeUnixNano: ps.EndTimeUnixNano,
 		Name:         "exception",
-		Attributes:   ev,
+		Attributes:   ev.list,
 	})
 }
 

@@ -37,16 +37,16 @@ func generationAttrs(a *attrs, d *spans.Generation, messages bool) string {
 	}
 	a.usage(d.Usage)
 	if len(d.Input) > 0 || len(d.Tools) > 0 {
-		a.ioJSON(true, chatInputOf(d.Input, d.Tools))
+		a.io(true, clipJSON(chatInputJSON(d.Input, d.Tools), maxContentBytes), mimeJSON)
 		if messages {
-			a.raw("gen_ai.input.messages", jsonText(genaiMessages(d.Input, ""), maxContentBytes))
+			a.raw("gen_ai.input.messages", clipJSON(genaiMessagesJSON(d.Input, ""), maxContentBytes))
 			a.flatMessages("llm.input_messages", d.Input, maxFlatInput)
 		}
 	}
 	if len(d.Output) > 0 {
-		a.ioJSON(false, chatOutputOf(d.Output, d.FinishReason))
+		a.io(false, clipJSON(chatOutputJSON(d.Output, d.FinishReason), maxContentBytes), mimeJSON)
 		if messages {
-			a.raw("gen_ai.output.messages", jsonText(genaiMessages(d.Output, d.FinishReason), maxContentBytes))
+			a.raw("gen_ai.output.messages", clipJSON(genaiMessagesJSON(d.Output, d.FinishReason), maxContentBytes))
 			a.flatMessages("llm.output_messages", d.Output, maxFlatOutput)
 		}
 	}
@@ -97,13 +97,13 @@ func (a *attrs) modelConfig(cfg map[string]any) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	seen := map[string]bool{}
+	var seen []string
 	for _, k := range keys {
 		key, ok := requestParams[k]
-		if !ok || seen[key] {
+		if !ok || slices.Contains(seen, key) {
 			continue
 		}
-		seen[key] = true
+		seen = append(seen, key)
 		switch v := cfg[k].(type) {
 		case string:
 			if key == "gen_ai.request.stop_sequences" {
@@ -191,11 +191,11 @@ func functionAttrs(a *attrs, d *spans.Function) string {
 	a.raw("gen_ai.tool.type", "function")
 	if d.Input != "" {
 		a.ioText(true, d.Input)
-		a.raw("gen_ai.tool.call.arguments", (*a)[len(*a)-1].Value.GetStringValue())
+		a.raw("gen_ai.tool.call.arguments", a.last())
 	}
 	if out := functionOutput(d.Output); out != "" {
 		a.ioText(false, out)
-		a.raw("gen_ai.tool.call.result", (*a)[len(*a)-1].Value.GetStringValue())
+		a.raw("gen_ai.tool.call.result", a.last())
 	}
 	if len(d.MCPData) > 0 {
 		a.raw("agenttrace.mcp.data", jsonText(d.MCPData, maxValueBytes))

@@ -217,11 +217,11 @@ func buildResource(service string, extra map[string]string) *resourcepb.Resource
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	a := make(attrs, 0, len(keys))
+	a := attrs{}
 	for _, k := range keys {
 		a.raw(k, clipText(m[k], maxValueBytes))
 	}
-	return &resourcepb.Resource{Attributes: a}
+	return &resourcepb.Resource{Attributes: a.list}
 }
 
 // Export converts the ended traces and spans among items to OTLP spans and
@@ -240,9 +240,11 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	}
 	var errs []error
 	batch := make([]*tracepb.Span, 0, len(items))
+	conv := e.conv
+	conv.ar, conv.ids = &arena{}, &idCache{}
 	failed := 0
 	for _, it := range items {
-		ps, ok := safeConvert(e.conv, it)
+		ps, ok := safeConvert(conv, it)
 		if !ok {
 			failed++
 			continue

@@ -432,3 +432,37 @@ func TestExportAfterShutdown(t *testing.T) {
 		t.Error("request sent after Shutdown")
 	}
 }
+
+// TestEstimateSizeIsAnUpperBound checks the cheap size bound that splitting
+// relies on against the exact encoded size.
+func TestEstimateSizeIsAnUpperBound(t *testing.T) {
+	items := makeItems(6, 300)
+	items = append(items, makeItems(1, 0)...)
+	conv := converter{messages: true}
+	for _, it := range items {
+		ps := conv.convert(it)
+		if ps == nil {
+			continue
+		}
+		exact := proto.Size(ps) + 1 + varintLen(proto.Size(ps))
+		if est := estimateSize(ps); est < exact {
+			t.Errorf("%s: estimate %d < exact %d", ps.GetName(), est, exact)
+		}
+	}
+	// An erroring span has an event and a status.
+	ps := conv.convertSpan(makeErrSpan())
+	if exact := proto.Size(ps) + 3; estimateSize(ps) < exact {
+		t.Errorf("error span: estimate %d < exact %d", estimateSize(ps), exact)
+	}
+}
+
+func makeErrSpan() *tracing.Span {
+	c := &collector{}
+	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	_, sp := tracing.StartSpan(ctx, &spans.Function{Name: "f", Input: "{}"})
+	sp.SetError(&tracing.SpanError{Message: "boom", Data: map[string]any{"k": strings.Repeat("v", 100)}})
+	sp.End()
+	tr.End()
+	return c.items[1].Span
+}

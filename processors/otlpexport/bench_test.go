@@ -1,0 +1,267 @@
+package otlpexport
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	oteltrace "go.opentelemetry.io/otel/trace"
+
+	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// The benchmarks compare this exporter with the OpenTelemetry Go SDK's own
+// OTLP/HTTP pipeline, in the same run, against the same loopback sink that
+// reads and discards each body:
+//
+//	go test -run '^$' -bench . -benchmem -count=6 ./processors/otlpexport/ > /tmp/otlp-bench.txt
+//	benchstat -col /impl /tmp/otlp-bench.txt
+//
+// Pipeline: one op records benchBatch realistic spans (model and tool calls
+// alternating, small inputs) and flushes them: ours through a provider, a
+// Batcher (batches of 512, as the SDK's) and this exporter; the SDK's
+// through a tracer, BatchSpanProcessor (blocking) and otlptracehttp. The SDK
+// spans carry the same attributes ours produce, precomputed once, so the SDK
+// side does no JSON encoding of its own: a conservative comparison.
+//
+// Export: one op exports benchBatch ready spans: ours Exporter.Export of
+// items; the SDK's otlptracehttp SpanExporter.ExportSpans of read-only
+// spans (tracetest.SpanStubs) with the same attributes.
+//
+// Both report spans/s and wire bytes/span (after gzip when on).
+
+const benchBatch = 512
+
+// byteSink is a loopback OTLP sink that counts and discards bodies.
+type byteSink struct {
+	*httptest.Server
+	bytes atomic.Int64
+}
+
+func newByteSink(b *testing.B) *byteSink {
+	s := &byteSink{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		s.bytes.Add(n)
+		w.WriteHeader(http.StatusOK)
+	}))
+	b.Cleanup(s.Close)
+	return s
+}
+
+// benchData returns the span data of span i of a batch: a model call or a
+// tool call with small inputs.
+func benchData(i int) spans.Data {
+	if i%2 == 0 {
+		return &spans.Generation{
+			Model: "gpt-4.1-mini", Provider: "openai", FinishReason: "stop",
+			ModelConfig: map[string]any{"temperature": 0.2},
+			Input: []spans.Message{{Role: "system", Content: "You are a helpful support agent."},
+				{Role: "user", Content: "Where is my order A" + strconv.Itoa(i) + "?"}},
+			Output: []spans.Message{{Role: "assistant", Content: "It shipped yesterday and arrives in 2 days."}},
+			Usage:  &spans.Usage{InputTokens: 42, OutputTokens: 12},
+		}
+	}
+	return &spans.Function{Name: "lookup_order", CallID: "call_" + strconv.Itoa(i),
+		Input: `{"order_id":"A` + strconv.Itoa(i) + `"}`, Output: `{"status":"shipped","eta_days":2}`}
+}
+
+// otelAttrs returns, for an SDK span standing for benchData(i), the name,
+// kind and attributes our exporter produces for it.
+func otelAttrs(b *testing.B, conv converter) (names [2]string, kinds [2]oteltrace.SpanKind, attrs [2][]attribute.KeyValue) {
+	items := make([]processors.Item, 0, 3)
+	c := &collector{}
+	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
+	ctx, tr := tp.StartTrace(context.Background(), "bench")
+	for i := range 2 {
+		_, sp := tracing.StartSpan(ctx, benchData(i))
+		sp.End()
+	}
+	tr.End()
+	items = append(items, c.items...)
+	j := 0
+	for _, it := range items {
+		if it.Event != processors.SpanEnded {
+			continue
+		}
+		ps := conv.convert(it)
+		names[j] = ps.GetName()
+		kinds[j] = oteltrace.SpanKind(ps.GetKind())
+		for _, kv := range ps.GetAttributes() {
+			switch v := anyValue(kv.GetValue()).(type) {
+			case string:
+				attrs[j] = append(attrs[j], attribute.String(kv.GetKey(), v))
+			case int64:
+				attrs[j] = append(attrs[j], attribute.Int64(kv.GetKey(), v))
+			case float64:
+				attrs[j] = append(attrs[j], attribute.Float64(kv.GetKey(), v))
+			case bool:
+				attrs[j] = append(attrs[j], attribute.Bool(kv.GetKey(), v))
+			case []any:
+				ss := make([]string, len(v))
+				for k, e := range v {
+					ss[k], _ = e.(string)
+				}
+				attrs[j] = append(attrs[j], attribute.StringSlice(kv.GetKey(), ss))
+			}
+		}
+		j++
+	}
+	return names, kinds, attrs
+}
+
+func report(b *testing.B, spansSent int64, sink *byteSink) {
+	b.ReportMetric(float64(spansSent)/b.Elapsed().Seconds(), "spans/s")
+	b.ReportMetric(float64(sink.bytes.Load())/float64(spansSent), "B/span")
+	b.ReportMetric(0, "ns/op")
+}
+
+func BenchmarkPipeline(b *testing.B) {
+	for _, gz := range []bool{false, true} {
+		gzName := "gzip=" + strconv.FormatBool(gz)
+		b.Run("impl=agenttrace/"+gzName, func(b *testing.B) {
+			sink := newByteSink(b)
+			exp, err := New(WithEndpointURL(sink.URL+"/v1/traces"), WithGzip(gz), WithServiceName("bench"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			bt := processors.NewBatcher(exp, processors.WithMaxBatchSize(benchBatch))
+			tp := tracing.NewProvider(tracing.WithProcessor(bt), tracing.WithDisabled(false))
+			ctx, tr := tp.StartTrace(context.Background(), "bench")
+			var n int64
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := range benchBatch {
+					_, sp := tracing.StartSpan(ctx, benchData(i))
+					sp.End()
+				}
+				if err := tp.ForceFlush(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				n += benchBatch
+			}
+			b.StopTimer()
+			tr.End()
+			_ = tp.Shutdown(context.Background())
+			if st := bt.Stats(); st.DroppedTotal() != 0 {
+				b.Fatalf("dropped %v", st.Dropped)
+			}
+			report(b, n, sink)
+		})
+		b.Run("impl=otel/"+gzName, func(b *testing.B) {
+			sink := newByteSink(b)
+			ctx := context.Background()
+			exp, err := otlptracehttp.New(ctx, otelOpts(sink, gz)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tp := sdktrace.NewTracerProvider(
+				sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp, sdktrace.WithBlocking(), sdktrace.WithMaxExportBatchSize(benchBatch))),
+				sdktrace.WithResource(benchResource()))
+			tracer := tp.Tracer(scopeName)
+			names, kinds, attrs := otelAttrs(b, converter{messages: true})
+			var n int64
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := range benchBatch {
+					_, sp := tracer.Start(ctx, names[i%2], oteltrace.WithSpanKind(kinds[i%2]))
+					sp.SetAttributes(attrs[i%2]...)
+					sp.End()
+				}
+				if err := tp.ForceFlush(ctx); err != nil {
+					b.Fatal(err)
+				}
+				n += benchBatch
+			}
+			b.StopTimer()
+			_ = tp.Shutdown(ctx)
+			report(b, n, sink)
+		})
+	}
+}
+
+func otelOpts(sink *byteSink, gz bool) []otlptracehttp.Option {
+	c := otlptracehttp.NoCompression
+	if gz {
+		c = otlptracehttp.GzipCompression
+	}
+	return []otlptracehttp.Option{otlptracehttp.WithEndpointURL(sink.URL + "/v1/traces"), otlptracehttp.WithCompression(c)}
+}
+
+func benchResource() *resource.Resource {
+	return resource.NewSchemaless(attribute.String("service.name", "bench"),
+		attribute.String("telemetry.sdk.name", "opentelemetry"), attribute.String("telemetry.sdk.language", "go"),
+		attribute.String("telemetry.sdk.version", "1.47.0"))
+}
+
+func BenchmarkExport(b *testing.B) {
+	for _, gz := range []bool{false, true} {
+		gzName := "gzip=" + strconv.FormatBool(gz)
+		b.Run("impl=agenttrace/"+gzName, func(b *testing.B) {
+			sink := newByteSink(b)
+			exp, err := New(WithEndpointURL(sink.URL+"/v1/traces"), WithGzip(gz), WithServiceName("bench"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { exp.Shutdown(context.Background()) })
+			c := &collector{}
+			tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
+			ctx, tr := tp.StartTrace(context.Background(), "bench")
+			for i := range benchBatch {
+				_, sp := tracing.StartSpan(ctx, benchData(i))
+				sp.End()
+			}
+			tr.End()
+			items := c.items[1 : 1+benchBatch] // the spans
+			var n int64
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := exp.Export(context.Background(), items); err != nil {
+					b.Fatal(err)
+				}
+				n += benchBatch
+			}
+			report(b, n, sink)
+		})
+		b.Run("impl=otel/"+gzName, func(b *testing.B) {
+			sink := newByteSink(b)
+			ctx := context.Background()
+			exp, err := otlptracehttp.New(ctx, otelOpts(sink, gz)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { exp.Shutdown(context.Background()) })
+			names, kinds, attrs := otelAttrs(b, converter{messages: true})
+			stubs := make(tracetest.SpanStubs, benchBatch)
+			res := benchResource()
+			for i := range stubs {
+				stubs[i] = tracetest.SpanStub{
+					Name: names[i%2], SpanKind: kinds[i%2], Attributes: attrs[i%2], Resource: res,
+					SpanContext: oteltrace.NewSpanContext(oteltrace.SpanContextConfig{
+						TraceID: oteltrace.TraceID{1}, SpanID: oteltrace.SpanID{byte(i), byte(i >> 8), 1}, TraceFlags: 1}),
+				}
+			}
+			ro := stubs.Snapshots()
+			var n int64
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := exp.ExportSpans(ctx, ro); err != nil {
+					b.Fatal(err)
+				}
+				n += benchBatch
+			}
+			report(b, n, sink)
+		})
+	}
+}

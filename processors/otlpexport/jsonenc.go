@@ -1,0 +1,280 @@
+package otlpexport
+
+import (
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+)
+
+// Hand-written encoders for the message shapes every model span carries:
+// they produce the same text as encoding/json (without HTML escaping) for the
+// types in messages.go, at a fraction of the cost of reflection. The tests
+// compare them with encoding/json.
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string: quotes, backslashes and control
+// characters escaped, invalid UTF-8 replaced by U+FFFD, U+2028 and U+2029
+// escaped (as encoding/json does).
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendRawOrString appends s as raw JSON when it is valid JSON (compacted,
+// as encoding/json does for a json.RawMessage), else as a JSON string.
+func appendRawOrString(b []byte, s string) []byte {
+	if s != "" && json.Valid([]byte(s)) {
+		if isCompact(s) {
+			return append(b, s...)
+		}
+		if c, err := marshalNoEscape(json.RawMessage(s)); err == nil {
+			return append(b, c...)
+		}
+	}
+	return appendString(b, s)
+}
+
+// isCompact reports whether valid JSON text s has no whitespace outside
+// strings and no characters encoding/json would escape inside them, so that
+// encoding/json would copy it unchanged.
+func isCompact(s string) bool {
+	inStr, esc := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			case c >= utf8.RuneSelf:
+				return false // leave U+2028/U+2029 and invalid UTF-8 to encoding/json
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			return false
+		case '"':
+			inStr = true
+		}
+	}
+	return true
+}
+
+func appendChatMessage(b []byte, m spans.Message) []byte {
+	b = append(b, `{"role":`...)
+	b = appendString(b, m.Role)
+	b = append(b, `,"content":`...)
+	b = appendString(b, m.Content)
+	if m.Name != "" {
+		b = append(b, `,"name":`...)
+		b = appendString(b, m.Name)
+	}
+	if m.ToolCallID != "" {
+		b = append(b, `,"tool_call_id":`...)
+		b = appendString(b, m.ToolCallID)
+	}
+	if len(m.ToolCalls) > 0 {
+		b = append(b, `,"tool_calls":[`...)
+		for i, tc := range m.ToolCalls {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"id":`...)
+			b = appendString(b, tc.ID)
+			b = append(b, `,"type":"function","function":{"name":`...)
+			b = appendString(b, tc.Name)
+			b = append(b, `,"arguments":`...)
+			b = appendString(b, tc.Arguments)
+			b = append(b, `}}`...)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// chatInputJSON returns {"messages":[...],"tools":[...]} (tools left out
+// when there are none).
+func chatInputJSON(msgs []spans.Message, tools []spans.Tool) string {
+	b := make([]byte, 0, 64+contentLen(msgs)*5/4+128*len(tools))
+	b = append(b, `{"messages":[`...)
+	for i, m := range msgs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendChatMessage(b, m)
+	}
+	b = append(b, ']')
+	if len(tools) > 0 {
+		b = append(b, `,"tools":[`...)
+		for i, t := range tools {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"type":"function","function":{"name":`...)
+			b = appendString(b, t.Name)
+			if t.Description != "" {
+				b = append(b, `,"description":`...)
+				b = appendString(b, t.Description)
+			}
+			if t.Parameters != "" {
+				b = append(b, `,"parameters":`...)
+				b = appendRawOrString(b, t.Parameters)
+			}
+			b = append(b, `}}`...)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, '}')
+	return string(b)
+}
+
+// chatOutputJSON returns {"choices":[{"index":i,"finish_reason":...,"message":{...}}]}.
+func chatOutputJSON(msgs []spans.Message, finish string) string {
+	b := make([]byte, 0, 64+contentLen(msgs)*5/4)
+	b = append(b, `{"choices":[`...)
+	for i, m := range msgs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"index":`...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		if finish != "" {
+			b = append(b, `,"finish_reason":`...)
+			b = appendString(b, finish)
+		}
+		b = append(b, `,"message":`...)
+		b = appendChatMessage(b, m)
+		b = append(b, '}')
+	}
+	b = append(b, `]}`...)
+	return string(b)
+}
+
+// genaiMessagesJSON returns the OTel GenAI message list of msgs.
+func genaiMessagesJSON(msgs []spans.Message, finish string) string {
+	b := make([]byte, 0, 16+contentLen(msgs)*5/4)
+	b = append(b, '[')
+	for i, m := range msgs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"role":`...)
+		b = appendString(b, m.Role)
+		b = append(b, `,"parts":[`...)
+		n := 0
+		part := func() {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+		}
+		switch {
+		case m.Role == "tool" && m.ToolCallID != "":
+			part()
+			b = append(b, `{"type":"tool_call_response","id":`...)
+			b = appendString(b, m.ToolCallID)
+			b = append(b, `,"response":`...)
+			b = appendString(b, m.Content)
+			b = append(b, '}')
+		case m.Content != "":
+			part()
+			b = append(b, `{"type":"text","content":`...)
+			b = appendString(b, m.Content)
+			b = append(b, '}')
+		}
+		for _, tc := range m.ToolCalls {
+			part()
+			b = append(b, `{"type":"tool_call"`...)
+			if tc.ID != "" {
+				b = append(b, `,"id":`...)
+				b = appendString(b, tc.ID)
+			}
+			if tc.Name != "" {
+				b = append(b, `,"name":`...)
+				b = appendString(b, tc.Name)
+			}
+			if tc.Arguments != "" {
+				b = append(b, `,"arguments":`...)
+				b = appendRawOrString(b, tc.Arguments)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+		if m.Name != "" {
+			b = append(b, `,"name":`...)
+			b = appendString(b, m.Name)
+		}
+		if finish != "" {
+			b = append(b, `,"finish_reason":`...)
+			b = appendString(b, finish)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	return string(b)
+}
+
+func contentLen(msgs []spans.Message) int {
+	n := 0
+	for _, m := range msgs {
+		n += len(m.Content) + 48
+		for _, tc := range m.ToolCalls {
+			n += len(tc.Arguments) + len(tc.Name) + len(tc.ID) + 64
+		}
+	}
+	return n
+}

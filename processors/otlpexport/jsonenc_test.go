@@ -1,0 +1,187 @@
+package otlpexport
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+)
+
+// The struct types below are the reference encoding of the message shapes,
+// through encoding/json.
+
+// The OpenAI chat-completions shapes that Coze Loop renders as a chat:
+// input {"messages":[...],"tools":[...]}, output {"choices":[...]}.
+
+type chatInput struct {
+	Messages []chatMessage `json:"messages"`
+	Tools    []chatTool    `json:"tools,omitempty"`
+}
+
+type chatOutput struct {
+	Choices []chatChoice `json:"choices"`
+}
+
+type chatChoice struct {
+	Index        int         `json:"index"`
+	FinishReason string      `json:"finish_reason,omitempty"`
+	Message      chatMessage `json:"message"`
+}
+
+type chatMessage struct {
+	Role       string         `json:"role"`
+	Content    string         `json:"content"`
+	Name       string         `json:"name,omitempty"`
+	ToolCallID string         `json:"tool_call_id,omitempty"`
+	ToolCalls  []chatToolCall `json:"tool_calls,omitempty"` // absent, never null
+}
+
+type chatToolCall struct {
+	ID       string       `json:"id"`
+	Type     string       `json:"type"`
+	Function chatFunction `json:"function"`
+}
+
+type chatFunction struct {
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
+
+type chatTool struct {
+	Type     string      `json:"type"`
+	Function chatToolDef `json:"function"`
+}
+
+type chatToolDef struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Parameters is the JSON Schema object; a schema that is not valid JSON
+	// is sent as a string rather than lost.
+	Parameters any `json:"parameters,omitempty"`
+}
+
+func toChatMessage(m spans.Message) chatMessage {
+	c := chatMessage{Role: m.Role, Content: m.Content, Name: m.Name, ToolCallID: m.ToolCallID}
+	if len(m.ToolCalls) > 0 {
+		c.ToolCalls = make([]chatToolCall, len(m.ToolCalls))
+		for i, tc := range m.ToolCalls {
+			c.ToolCalls[i] = chatToolCall{ID: tc.ID, Type: "function", Function: chatFunction{Name: tc.Name, Arguments: tc.Arguments}}
+		}
+	}
+	return c
+}
+
+// jsonOrString returns s as raw JSON when it is valid JSON, else s itself.
+func jsonOrString(s string) any {
+	if s != "" && json.Valid([]byte(s)) {
+		return json.RawMessage(s)
+	}
+	return s
+}
+
+func chatInputOf(msgs []spans.Message, tools []spans.Tool) chatInput {
+	in := chatInput{Messages: make([]chatMessage, len(msgs))}
+	for i, m := range msgs {
+		in.Messages[i] = toChatMessage(m)
+	}
+	for _, t := range tools {
+		def := chatToolDef{Name: t.Name, Description: t.Description}
+		if t.Parameters != "" {
+			def.Parameters = jsonOrString(t.Parameters)
+		}
+		in.Tools = append(in.Tools, chatTool{Type: "function", Function: def})
+	}
+	return in
+}
+
+func chatOutputOf(msgs []spans.Message, finish string) chatOutput {
+	out := chatOutput{Choices: make([]chatChoice, len(msgs))}
+	for i, m := range msgs {
+		out.Choices[i] = chatChoice{Index: i, FinishReason: finish, Message: toChatMessage(m)}
+	}
+	return out
+}
+
+// The OTel GenAI message shapes (gen_ai.input.messages, gen_ai.output.messages):
+// {role, parts:[{type:"text",content}|{type:"tool_call",id,name,arguments}|
+// {type:"tool_call_response",id,response}]}, output messages with finish_reason.
+
+type genaiMessage struct {
+	Role         string      `json:"role"`
+	Parts        []genaiPart `json:"parts"`
+	Name         string      `json:"name,omitempty"`
+	FinishReason string      `json:"finish_reason,omitempty"`
+}
+
+type genaiPart struct {
+	Type      string  `json:"type"`
+	Content   string  `json:"content,omitempty"`
+	ID        string  `json:"id,omitempty"`
+	Name      string  `json:"name,omitempty"`
+	Arguments any     `json:"arguments,omitempty"`
+	Response  *string `json:"response,omitempty"`
+}
+
+func genaiMessages(msgs []spans.Message, finish string) []genaiMessage {
+	out := make([]genaiMessage, len(msgs))
+	for i, m := range msgs {
+		g := genaiMessage{Role: m.Role, Name: m.Name, FinishReason: finish, Parts: []genaiPart{}}
+		switch {
+		case m.Role == "tool" && m.ToolCallID != "":
+			content := m.Content
+			g.Parts = append(g.Parts, genaiPart{Type: "tool_call_response", ID: m.ToolCallID, Response: &content})
+		case m.Content != "":
+			g.Parts = append(g.Parts, genaiPart{Type: "text", Content: m.Content})
+		}
+		for _, tc := range m.ToolCalls {
+			g.Parts = append(g.Parts, genaiPart{Type: "tool_call", ID: tc.ID, Name: tc.Name, Arguments: jsonOrString(tc.Arguments)})
+		}
+		out[i] = g
+	}
+	return out
+}
+
+// TestJSONEncodersMatchEncodingJSON checks the hand-written encoders against
+// encoding/json on the types of messages.go, with awkward text.
+func TestJSONEncodersMatchEncodingJSON(t *testing.T) {
+	awkward := "quote \" back \\ nl \n tab \t ctl \x01 \x1f html <&> uni é 语 \u2028 \u2029 bad \xff end"
+	cases := []struct {
+		msgs  []spans.Message
+		tools []spans.Tool
+		fin   string
+	}{
+		{msgs: []spans.Message{}},
+		{msgs: []spans.Message{{Role: "user", Content: awkward, Name: "n"}}, fin: "stop"},
+		{msgs: []spans.Message{
+			{Role: "assistant", ToolCalls: []spans.ToolCall{{ID: "c1", Name: "f", Arguments: `{"a": [1, 2], "s":"x"}`}, {ID: "c2", Name: "g", Arguments: "not json " + awkward}}},
+			{Role: "tool", ToolCallID: "c1", Content: `{"ok":true}`},
+			{Role: "tool", ToolCallID: "c2"},
+			{Role: "assistant", ToolCalls: []spans.ToolCall{{Arguments: `{"u":"é\u2028"}`}}},
+		}, tools: []spans.Tool{
+			{Name: "f", Description: awkward, Parameters: `{"type":"object", "properties":{}}`},
+			{Name: "g", Parameters: "{bad"},
+			{Name: "h"},
+		}, fin: "tool_calls"},
+	}
+	mustJSON := func(v any) string {
+		b, err := marshalNoEscape(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for i, c := range cases {
+		if got, want := chatInputJSON(c.msgs, c.tools), mustJSON(chatInputOf(c.msgs, c.tools)); got != want {
+			t.Errorf("case %d chat input:\n got %s\nwant %s", i, got, want)
+		}
+		if got, want := chatOutputJSON(c.msgs, c.fin), mustJSON(chatOutputOf(c.msgs, c.fin)); got != want {
+			t.Errorf("case %d chat output:\n got %s\nwant %s", i, got, want)
+		}
+		if got, want := genaiMessagesJSON(c.msgs, c.fin), mustJSON(genaiMessages(c.msgs, c.fin)); got != want {
+			t.Errorf("case %d genai:\n got %s\nwant %s", i, got, want)
+		}
+		if !json.Valid([]byte(chatInputJSON(c.msgs, c.tools))) {
+			t.Errorf("case %d: invalid JSON", i)
+		}
+	}
+}
