@@ -1,0 +1,139 @@
+// Package otlpexport exports agent traces over OTLP/HTTP (protobuf) so that
+// they show up in Coze Loop (扣子罗盘) with the right span types, inputs,
+// outputs, model, token counts and errors, and render just as well in Arize
+// Phoenix, Langfuse, Jaeger and backends that follow the OpenTelemetry GenAI
+// semantic conventions.
+//
+// The package is named otlpexport so that it does not clash with the
+// OpenTelemetry packages it builds on (otlptracehttp's client does the
+// request building, compression, headers and TLS).
+//
+// # Quick start
+//
+// With the OTLP variables (or Coze Loop's) set, two lines export every trace:
+//
+//	tp, err := otlpexport.InstallFromEnv()
+//	defer tp.Shutdown(context.Background())
+//
+// [InstallFromEnv] returns [ErrNotConfigured] and a nil provider (whose
+// methods do nothing) when no destination is configured. To build the
+// pipeline yourself:
+//
+//	exp, err := otlpexport.New(otlpexport.WithServiceName("support-bot"))
+//	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
+//	tracing.SetDefault(tp)
+//	defer tp.Shutdown(context.Background())
+//
+// # Coze Loop setup
+//
+// Coze Loop's documented OpenTelemetry setup works unchanged:
+//
+//	OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=https://api.coze.cn/v1/loop/opentelemetry/v1/traces
+//	OTEL_EXPORTER_OTLP_HEADERS=cozeloop-workspace-id=<id>,Authorization=Bearer <token>
+//
+// So do the variables of Coze Loop's own SDKs, read by [InstallFromEnv]:
+// COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN, with COZELOOP_API_BASE_URL
+// for the international site (https://api.coze.com) or a self-hosted server.
+// In code, use the preset:
+//
+//	exp, err := otlpexport.New(otlpexport.WithCozeLoop(workspaceID, token))
+//
+// Coze Loop answers errors with HTTP 200 and {"code":...,"msg":...}; the
+// exporter reads every reply and reports such answers, non-2xx statuses and
+// OTLP partial successes as failures that the processors count (see
+// [processors.Stats]), with the server's message and never the token.
+//
+// # How spans are mapped
+//
+// The trace becomes the root span, named after the workflow; every span
+// becomes its child or grandchild. Each span carries three attribute
+// families at once: OTel GenAI (gen_ai.*), OpenInference (openinference.*,
+// input.value, output.value, llm.*) and Coze Loop (cozeloop.*).
+//
+//	agent span     OTel name                  kind     gen_ai.operation.name  openinference  cozeloop.span_type
+//	trace (root)   {workflow}                 INTERNAL invoke_workflow        AGENT          agent
+//	agent          invoke_agent {name}        INTERNAL invoke_agent           AGENT          agent
+//	generation     chat {model}               CLIENT   chat                   LLM            model
+//	response       chat {model}               CLIENT   chat                   LLM            model
+//	function       execute_tool {name}        INTERNAL execute_tool           TOOL           tool
+//	guardrail      guardrail {name}           INTERNAL -                      GUARDRAIL      guardrail
+//	handoff        handoff to {to}            INTERNAL -                      CHAIN          handoff
+//	transcription  speech_to_text {model}     CLIENT   speech_to_text         LLM            model
+//	speech         text_to_speech {model}     CLIENT   text_to_speech         LLM            model
+//	speech_group   speech_group               INTERNAL -                      CHAIN          speech_group
+//	custom         {name}                     INTERNAL -                      CHAIN          custom
+//	mcp_tools      mcp_tools {server}         CLIENT   -                      CHAIN          mcp_tools
+//	task           task {name}                INTERNAL invoke_workflow        CHAIN          agent
+//	turn           turn {n} {agent}           INTERNAL -                      CHAIN          turn
+//
+// Inputs and outputs go to input.value and cozeloop.input (output.value and
+// cozeloop.output) with the same text and input.mime_type. Model spans use
+// the OpenAI chat-completions shapes that Coze Loop renders as a chat: input
+// {"messages":[...],"tools":[...]} with tool parameters as objects, output
+// {"choices":[{"index":0,"finish_reason":...,"message":{...}}]}, tool_calls an
+// array or absent. Model, provider and usage appear as gen_ai.request.model,
+// llm.model_name, gen_ai.system, gen_ai.provider.name, llm.provider,
+// gen_ai.usage.input_tokens/output_tokens and llm.token_count.*; well-known
+// ModelConfig keys as gen_ai.request.* and the whole config as
+// llm.invocation_parameters. Tool spans add gen_ai.tool.name,
+// gen_ai.tool.call.id, gen_ai.tool.call.arguments and gen_ai.tool.call.result
+// (never tool.* keys, which Coze Loop reads as the input). The group id
+// becomes session.id and gen_ai.conversation.id. Task and turn usage goes to
+// agenttrace.usage.*, so that backends that add up tokens do not count the
+// model calls inside twice.
+//
+// Model spans also carry their messages as gen_ai.input.messages /
+// gen_ai.output.messages and llm.input_messages.N.* / llm.output_messages.N.*
+// for backends that read only those, except when sending to Coze Loop, which
+// would read them in place of input.value; see [WithMessageAttributes].
+//
+// An error sets the span status to ERROR with the message, adds an
+// "exception" event (exception.type, exception.message) and sets error.type
+// (Coze Loop ignores the status). A guardrail that trips is not an error.
+//
+// User metadata (the trace's and the span's, and a custom span's data)
+// becomes attributes under its own keys, up to 16 a span, and a "metadata"
+// JSON attribute. A key that would collide with a reserved key or prefix
+// (tool*, error*, exception*, gen_ai., llm., input, output, model, ...) is
+// renamed with a "metadata." prefix, never dropped.
+//
+// Ids: "trace_" + 32 hex digits is the 16-byte OTel trace id; "span_" + 24
+// hex digits keeps its last 8 bytes; other ids are hashed (SHA-256)
+// stably, never to zero. The root span's id is derived from the trace id, so
+// spans exported before their trace ends name the right parent. Spans keep
+// their own start and end times. Every request carries a resource with
+// service.name ([WithServiceName] or OTEL_SERVICE_NAME), telemetry.sdk.* and
+// OTEL_RESOURCE_ATTRIBUTES.
+//
+// # Limits and sensitive data
+//
+// Values are clipped to Coze Loop's limits before sending, on rune
+// boundaries, ending in "…[truncated]": inputs and outputs (and the other
+// content attributes) to 1 MiB, the span name and other strings to 1024
+// bytes, keys to 100 bytes. JSON stays valid: the longest strings inside it
+// are shortened first. Requests are split so that no body exceeds
+// [DefaultMaxRequestSize] (20 MiB) before compression; a span that alone
+// exceeds it is dropped and counted (too_large).
+//
+// When the provider leaves out sensitive data (tracing.WithSensitiveData(false)
+// or OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA=false), spans reach the
+// exporter without content and no content attribute of any family is sent.
+//
+// # Delivery
+//
+// Each Export is bounded by its context and the exporter's timeout
+// ([DefaultTimeout], OTEL_EXPORTER_OTLP_TIMEOUT). Within it, 429, 5xx and
+// network errors (refused and reset connections included) are retried with
+// exponential backoff and jitter, waiting at least as long as a Retry-After
+// header asks. Other statuses and Coze Loop error codes fail at once. The
+// returned [*processors.PartialError]s say how many spans were not delivered
+// and why; the batch processor counts them.
+//
+// # Performance
+//
+// Conversion runs on the batch processor's goroutine, never on the traced
+// one. Attribute values of one export come from an arena and the message
+// JSON is written without reflection. bench_test.go compares the whole
+// pipeline with the OpenTelemetry SDK's (BatchSpanProcessor and
+// otlptracehttp) on a loopback sink; see the project notes for numbers.
+package otlpexport
