@@ -44,8 +44,9 @@ func BinaryPath() (string, error) {
 // not cached. The build runs `go build` in the tools/jaeger module, found by
 // walking up from the working directory; a cold build compiles the whole
 // OpenTelemetry Collector and takes minutes. Build output goes to log, which
-// may be nil. Concurrent builds are safe: each writes a temporary file and
-// renames it into place.
+// may be nil. Concurrent calls, from this or other processes, build once: a
+// lock file serializes them (on Unix), and the binary is written to a
+// temporary file and renamed into place.
 func Build(ctx context.Context, log io.Writer) (string, error) {
 	bin, err := BinaryPath()
 	if err != nil {
@@ -63,6 +64,14 @@ func Build(ctx context.Context, log io.Writer) (string, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", fmt.Errorf("jaegertest: %w", err)
+	}
+	unlock, err := lockFile(ctx, bin+".lock")
+	if err != nil {
+		return "", fmt.Errorf("jaegertest: locking the build: %w", err)
+	}
+	defer unlock()
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil // built by another process while we waited
 	}
 	tmp := bin + ".tmp" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", tmp, "github.com/jaegertracing/jaeger/cmd/jaeger")

@@ -163,8 +163,9 @@ func (j *Jaeger) OTLPEndpoint() string {
 	return "http://127.0.0.1:" + strconv.Itoa(j.ports.otlpHTTP) + "/v1/traces"
 }
 
-// QueryURL returns the base URL of the query service (API and UI), such as
-// http://127.0.0.1:16686.
+// QueryURL returns the base URL of the query service, such as
+// http://127.0.0.1:16686. The API is complete; the UI is a placeholder page,
+// as a build from the Go module does not embed the UI's assets.
 func (j *Jaeger) QueryURL() string {
 	return "http://127.0.0.1:" + strconv.Itoa(j.ports.queryHTTP)
 }
