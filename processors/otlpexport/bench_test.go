@@ -2,6 +2,7 @@ package otlpexport
 
 import (
 	"context"
+	"crypto/rand"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -181,11 +182,13 @@ func BenchmarkPipeline(b *testing.B) {
 				sdktrace.WithResource(benchResource()))
 			tracer := tp.Tracer(scopeName)
 			sdkSpans := otelSpans(converter{messages: true})
+			// One trace, as on our side: the spans are children of a root.
+			rctx, root := tracer.Start(ctx, "bench")
 			var n int64
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, o := range sdkSpans {
-					_, sp := tracer.Start(ctx, o.name, oteltrace.WithSpanKind(o.kind))
+					_, sp := tracer.Start(rctx, o.name, oteltrace.WithSpanKind(o.kind))
 					sp.SetAttributes(o.attrs...)
 					sp.End()
 				}
@@ -195,6 +198,7 @@ func BenchmarkPipeline(b *testing.B) {
 				n += benchBatch
 			}
 			b.StopTimer()
+			root.End()
 			_ = tp.Shutdown(ctx)
 			report(b, n, sink)
 		})
@@ -256,12 +260,15 @@ func BenchmarkExport(b *testing.B) {
 			stubs := make(tracetest.SpanStubs, benchBatch)
 			res := benchResource()
 			start := time.Now()
+			traceID, parentID := oteltrace.TraceID{}, randomSpanID()
+			rand.Read(traceID[:])
 			for i, o := range sdkSpans {
 				stubs[i] = tracetest.SpanStub{
 					Name: o.name, SpanKind: o.kind, Attributes: o.attrs, Resource: res,
 					StartTime: start.Add(time.Duration(i) * time.Millisecond), EndTime: start.Add(time.Duration(i+1) * time.Millisecond),
 					SpanContext: oteltrace.NewSpanContext(oteltrace.SpanContextConfig{
-						TraceID: oteltrace.TraceID{1}, SpanID: oteltrace.SpanID{byte(i), byte(i >> 8), 1}, TraceFlags: 1}),
+						TraceID: traceID, SpanID: randomSpanID(), TraceFlags: 1}),
+					Parent: oteltrace.NewSpanContext(oteltrace.SpanContextConfig{TraceID: traceID, SpanID: parentID, TraceFlags: 1}),
 				}
 			}
 			ro := stubs.Snapshots()
@@ -276,4 +283,11 @@ func BenchmarkExport(b *testing.B) {
 			report(b, n, sink)
 		})
 	}
+}
+
+// randomSpanID returns a random span id, as the SDK (and our provider) makes.
+func randomSpanID() oteltrace.SpanID {
+	var id oteltrace.SpanID
+	rand.Read(id[:])
+	return id
 }
