@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -107,8 +108,12 @@ func TestJaegerEndToEnd(t *testing.T) {
 		return found[nth]
 	}
 
-	// The root span stands for the trace and carries the conversation id.
+	// The root span stands for the trace, with its times, and carries the
+	// conversation id.
 	root := byName(demo.Workflow, 0)
+	if !root.Start.Equal(tr.StartTime()) || !root.End.Equal(tr.EndTime()) {
+		t.Errorf("root span times %v..%v, want the trace's %v..%v", root.Start, root.End, tr.StartTime(), tr.EndTime())
+	}
 	checkAttrs(t, root, map[string]any{
 		"cozeloop.span_type":      "agent",
 		"gen_ai.operation.name":   "invoke_workflow",
@@ -211,6 +216,72 @@ func TestJaegerEndToEnd(t *testing.T) {
 	}
 	if !anyValueContains(refund.Events[0].Attributes, "billing service timed out") {
 		t.Errorf("refund_status exception event lacks the error data: %v", refund.Events[0].Attributes)
+	}
+}
+
+// TestJaegerEndToEndWithoutSensitiveData runs the workflow with sensitive
+// data off and checks in Jaeger that no span or event carries conversation
+// text (messages, tool arguments and results), while usage remains.
+func TestJaegerEndToEndWithoutSensitiveData(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
+	j := jaegertest.Start(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+
+	exp, err := otlpexport.New(otlpexport.WithEndpointURL(j.OTLPEndpoint()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := tracing.NewProvider(
+		tracing.WithDisabled(false),
+		tracing.WithSensitiveData(false),
+		tracing.WithProcessor(processors.NewBatcher(exp)),
+	)
+	tr, _, err := demo.Run(ctx, tp, demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tp.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	got, err := j.Trace(ctx, strings.TrimPrefix(tr.ID(), tracing.TraceIDPrefix), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 10 {
+		t.Fatalf("%d spans, want 10", len(got))
+	}
+	// Texts that only the conversation holds: the question, the system
+	// prompt, tool arguments and results, and the model's answers.
+	leaks := []string{
+		demo.Question, "triage agent.", `"order_id":"A1"`, "shipped", "approved", "passing you to Billing",
+	}
+	generations := 0
+	for _, s := range got {
+		values := maps.Clone(s.Attributes)
+		for i, e := range s.Events {
+			for k, v := range e.Attributes {
+				values[fmt.Sprintf("event[%d].%s", i, k)] = v
+			}
+		}
+		for k, v := range values {
+			str, _ := v.(string)
+			for _, leak := range leaks {
+				if strings.Contains(str, leak) {
+					t.Errorf("span %q: %s holds conversation text %q with sensitive data off: %s", s.Name, k, leak, str)
+				}
+			}
+		}
+		if strings.HasPrefix(s.Name, "chat ") {
+			generations++
+			if _, ok := s.Attributes["gen_ai.usage.input_tokens"].(int64); !ok {
+				t.Errorf("span %q: usage missing with sensitive data off: %v", s.Name, s.Attributes)
+			}
+		}
+	}
+	if generations != 3 {
+		t.Errorf("%d chat spans, want 3", generations)
 	}
 }
 
