@@ -36,6 +36,7 @@ const (
 	// DefaultTraceTimeout bounds [Jaeger.Trace] when its context has no deadline.
 	DefaultTraceTimeout = 30 * time.Second
 	maxStartAttempts    = 3
+	buildTimeout        = 20 * time.Minute // a cold build takes 5 to 8 minutes on 2 cores
 	logTail             = 64 << 10
 )
 
@@ -57,7 +58,9 @@ func Start(t testing.TB) *Jaeger {
 	if testing.Short() {
 		t.Skip("jaegertest: Jaeger end-to-end test skipped in -short mode")
 	}
-	bin, err := Build(context.Background(), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	bin, err := Build(ctx, nil)
+	cancel()
 	if err != nil {
 		t.Fatal(err)
 	}
