@@ -134,6 +134,12 @@
 // Conversion runs on the batch processor's goroutine, never on the traced
 // one. Attribute values of one export come from an arena and the message
 // JSON is written without reflection. bench_test.go compares the whole
-// pipeline with the OpenTelemetry SDK's (BatchSpanProcessor and
-// otlptracehttp) on a loopback sink; see the project notes for numbers.
+// pipeline (provider, Batcher, this exporter) with the OpenTelemetry SDK's
+// (tracer, BatchSpanProcessor, otlptracehttp) sending the same attributes
+// to a loopback sink; on a shared 2-core machine ours delivered about 1.3
+// times the SDK's spans per second, gzip on and off, at the same bytes per
+// span:
+//
+//	go test -run '^$' -bench . -benchmem -count=6 ./processors/otlpexport/ > /tmp/otlp-bench.txt
+//	benchstat -col /impl /tmp/otlp-bench.txt
 package otlpexport

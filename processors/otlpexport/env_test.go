@@ -2,8 +2,13 @@ package otlpexport
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/agenttrace/agenttrace-go/processors"
@@ -186,4 +191,85 @@ func TestInstallFromEnv(t *testing.T) {
 			t.Errorf("spans = %d, want 2", got)
 		}
 	})
+}
+
+// TestEnvCertificate checks that OTEL_EXPORTER_OTLP_CERTIFICATE is honoured
+// although the exporter brings its own transport.
+func TestEnvCertificate(t *testing.T) {
+	clearEnv(t)
+	var got atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		okReply(w)
+	}))
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("OTEL_EXPORTER_OTLP_CERTIFICATE", ca)
+	t.Setenv(EnvTracesEndpoint, srv.URL+"/v1/traces")
+	exp, err := New(WithoutRetry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Shutdown(context.Background())
+	if err := exp.Export(context.Background(), makeItems(1, 1)); err != nil {
+		t.Fatalf("Export over TLS: %v", err)
+	}
+	if got.Load() != 1 {
+		t.Errorf("requests = %d", got.Load())
+	}
+}
+
+// TestProtocolAlwaysProtobuf checks that http/json in the environment does
+// not switch the body away from protobuf, which Coze Loop needs.
+func TestProtocolAlwaysProtobuf(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
+	s := newSink(t, nil) // decodes protobuf and fails otherwise
+	exp, err := New(WithEndpointURL(s.URL+"/v1/traces"), WithoutRetry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Shutdown(context.Background())
+	if err := exp.Export(context.Background(), makeItems(1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if ct := s.requests()[0].Header.Get("Content-Type"); ct != "application/x-protobuf" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+}
+
+// panicky is a metadata value whose String method panics.
+type panicky struct{}
+
+func (panicky) String() string { panic("boom") }
+
+// TestConversionPanicCostsOneItem checks that a span whose user data panics
+// while being encoded is dropped alone and counted.
+func TestConversionPanicCostsOneItem(t *testing.T) {
+	s := newSink(t, nil)
+	exp, err := New(WithEndpointURL(s.URL + "/v1/traces"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Shutdown(context.Background())
+	c := &collector{}
+	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	_, bad := tracing.StartSpan(ctx, &spans.Agent{Name: "a"}, tracing.WithSpanMetadata(map[string]any{"v": panicky{}}))
+	bad.End()
+	_, good := tracing.StartSpan(ctx, &spans.Agent{Name: "b"})
+	good.End()
+	tr.End()
+	items := c.items[1:]
+	err = exp.Export(context.Background(), items)
+	if d := processors.Dropped(err, len(items)); d[processors.DropExportFailed] != 1 {
+		t.Errorf("dropped = %v (err %v)", d, err)
+	}
+	if n := len(s.spans()); n != 2 {
+		t.Errorf("delivered %d spans, want 2", n)
+	}
 }

@@ -32,8 +32,8 @@ const Version = "0.1.0"
 //	exp, err := otlpexport.New()
 //	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
 //
-// Export is meant to be called by one goroutine at a time (as the processors
-// do); Shutdown may be called from any goroutine.
+// All methods are safe for concurrent use; the processors call Export from
+// one goroutine at a time.
 type Exporter struct {
 	client   otlptrace.Client
 	resource *resourcepb.Resource
@@ -61,8 +61,11 @@ var _ processors.Exporter = (*Exporter)(nil)
 // [DefaultTimeout] or OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (milliseconds) per
 // export, retries included; retries with backoff from [DefaultRetryInitial]
 // to [DefaultRetryMax]; [DefaultMaxRequestSize] per request; service.name from
-// OTEL_SERVICE_NAME, else "unknown_service:" and the program's name. New does
-// not connect; it fails only on unusable settings.
+// OTEL_SERVICE_NAME, else "unknown_service:" and the program's name; TLS
+// roots and client certificates from OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE,
+// _CLIENT_CERTIFICATE and _CLIENT_KEY. Requests are always protobuf
+// (OTEL_EXPORTER_OTLP_PROTOCOL=http/json is ignored: Coze Loop rejects
+// OTLP/JSON). New does not connect; it fails only on unusable settings.
 func New(opts ...Option) (*Exporter, error) {
 	cfg := config{
 		timeout:      DefaultTimeout,
@@ -121,6 +124,9 @@ func New(opts ...Option) (*Exporter, error) {
 		own = nil // the caller's, not ours to close
 	}
 	hopts = append(hopts,
+		// Always protobuf: Coze Loop rejects spec OTLP/JSON, so
+		// OTEL_EXPORTER_OTLP_PROTOCOL=http/json is not honoured.
+		otlptracehttp.WithEncoding(otlptracehttp.EncodingProtobuf),
 		otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}),
 		otlptracehttp.WithHTTPClient(&http.Client{Transport: &inspector{base: base}}),
 		otlptracehttp.WithMaxRequestSize(0x7fffffff), // we split instead
