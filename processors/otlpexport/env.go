@@ -14,19 +14,33 @@ import (
 // Environment variables read by [New] and [Setup], besides those that the
 // OpenTelemetry OTLP/HTTP client reads itself (endpoint, headers, insecure).
 const (
-	EnvTracesEndpoint    = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
-	EnvEndpoint          = "OTEL_EXPORTER_OTLP_ENDPOINT"
-	EnvTracesHeaders     = "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
-	EnvHeaders           = "OTEL_EXPORTER_OTLP_HEADERS"
-	EnvTracesTimeout     = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"
-	EnvTimeout           = "OTEL_EXPORTER_OTLP_TIMEOUT"
+	// EnvTracesEndpoint is the full traces URL, used verbatim.
+	EnvTracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+	// EnvEndpoint is a base URL to which /v1/traces is appended.
+	EnvEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT"
+	// EnvTracesHeaders holds key=value,... headers; it replaces EnvHeaders.
+	EnvTracesHeaders = "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
+	// EnvHeaders holds key=value,... headers (values percent-decoded).
+	EnvHeaders = "OTEL_EXPORTER_OTLP_HEADERS"
+	// EnvTracesTimeout is the export timeout in milliseconds; it wins over EnvTimeout.
+	EnvTracesTimeout = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"
+	// EnvTimeout is the export timeout in milliseconds.
+	EnvTimeout = "OTEL_EXPORTER_OTLP_TIMEOUT"
+	// EnvTracesCompression is "gzip" or "none"; it wins over EnvCompression.
 	EnvTracesCompression = "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"
-	EnvCompression       = "OTEL_EXPORTER_OTLP_COMPRESSION"
-	EnvServiceName       = "OTEL_SERVICE_NAME"
-	EnvResourceAttrs     = "OTEL_RESOURCE_ATTRIBUTES"
-	EnvCozeWorkspaceID   = "COZELOOP_WORKSPACE_ID"
-	EnvCozeAPIToken      = "COZELOOP_API_TOKEN"
-	EnvCozeBaseURL       = "COZELOOP_API_BASE_URL"
+	// EnvCompression is "gzip" or "none" (gzip is the default here).
+	EnvCompression = "OTEL_EXPORTER_OTLP_COMPRESSION"
+	// EnvServiceName sets the resource's service.name.
+	EnvServiceName = "OTEL_SERVICE_NAME"
+	// EnvResourceAttrs holds key=value,... resource attributes.
+	EnvResourceAttrs = "OTEL_RESOURCE_ATTRIBUTES"
+	// EnvCozeWorkspaceID is the Coze Loop workspace id read by [InstallFromEnv].
+	EnvCozeWorkspaceID = "COZELOOP_WORKSPACE_ID"
+	// EnvCozeAPIToken is the Coze Loop token read by [InstallFromEnv].
+	EnvCozeAPIToken = "COZELOOP_API_TOKEN"
+	// EnvCozeBaseURL is the Coze Loop site used by [WithCozeLoop], such as
+	// https://api.coze.com; the default is [CozeLoopCN].
+	EnvCozeBaseURL = "COZELOOP_API_BASE_URL"
 )
 
 // envFirst returns the first non-empty value among the variables names.

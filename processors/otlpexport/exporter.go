@@ -47,6 +47,10 @@ type Exporter struct {
 	// the caller's client was given.
 	ownTransport *http.Transport
 	stopped      atomic.Bool
+	// down is cancelled by Shutdown, interrupting exports in flight
+	// (requests and waits between attempts).
+	down     context.Context
+	shutdown context.CancelFunc
 }
 
 var _ processors.Exporter = (*Exporter)(nil)
@@ -140,7 +144,10 @@ func New(opts ...Option) (*Exporter, error) {
 	if !cfg.retryOff {
 		policy = retry.Policy{MaxAttempts: 20, Initial: cfg.retryInitial, Multiplier: 2, Max: cfg.retryMax, Jitter: 0.2}
 	}
+	down, shutdown := context.WithCancel(context.Background())
 	return &Exporter{
+		down:         down,
+		shutdown:     shutdown,
 		client:       client,
 		resource:     buildResource(cfg.serviceName, cfg.resource),
 		scope:        &commonpb.InstrumentationScope{Name: scopeName, Version: Version},
@@ -268,6 +275,7 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
+	defer context.AfterFunc(e.down, cancel)()
 	chunks, tooLarge := split(batch, e.maxReq, e.overhead())
 	if tooLarge > 0 {
 		errs = append(errs, &processors.PartialError{Dropped: tooLarge, Reason: processors.DropTooLarge,
@@ -292,12 +300,14 @@ func safeConvert(c converter, it processors.Item) (ps *tracepb.Span, ok bool) {
 	return c.convert(it), true
 }
 
-// Shutdown stops the exporter: a request in flight is interrupted and later
-// exports fail. It returns ctx's error if ctx is already done.
+// Shutdown stops the exporter: an export in flight is interrupted (its
+// request and any wait before a retry) and later exports fail. It returns
+// ctx's error if ctx is already done.
 func (e *Exporter) Shutdown(ctx context.Context) error {
 	if !e.stopped.CompareAndSwap(false, true) {
 		return nil
 	}
+	e.shutdown()
 	err := e.client.Stop(ctx)
 	if e.ownTransport != nil {
 		e.ownTransport.CloseIdleConnections()

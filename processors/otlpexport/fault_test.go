@@ -466,3 +466,37 @@ func makeErrSpan() *tracing.Span {
 	tr.End()
 	return c.items[1].Span
 }
+
+// TestShutdownInterruptsExport checks that Shutdown ends an export that is
+// waiting out a long Retry-After.
+func TestShutdownInterruptsExport(t *testing.T) {
+	first := make(chan struct{}, 1)
+	s := newSink(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		select {
+		case first <- struct{}{}:
+		default:
+		}
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "busy", 503)
+	})
+	exp, err := New(WithEndpointURL(s.URL+"/v1/traces"), WithTimeout(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- exp.Export(context.Background(), makeItems(1, 1)) }()
+	<-first
+	// Let the client read the reply and start waiting out Retry-After.
+	time.Sleep(300 * time.Millisecond)
+	if err := exp.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("interrupted Export = nil")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Export still waiting 20s after Shutdown")
+	}
+}
