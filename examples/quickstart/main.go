@@ -1,13 +1,20 @@
 // Command quickstart records a simulated customer-service run (a triage agent
 // with a guardrail, model calls, two tool calls of which one fails, and a
 // handoff to a billing agent) and prints the trace as a tree. It needs no
-// network and no keys.
+// network and no keys:
 //
 //	go run ./examples/quickstart
+//
+// When an OTLP destination is configured in the environment it also exports
+// the trace there, for example to Coze Loop:
+//
+//	COZELOOP_WORKSPACE_ID=123... COZELOOP_API_TOKEN=pat_... go run ./examples/quickstart
+//	OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 go run ./examples/quickstart
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +22,7 @@ import (
 
 	"github.com/agenttrace/agenttrace-go/internal/demo"
 	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/processors/otlpexport"
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
@@ -25,17 +33,27 @@ func main() {
 	}
 }
 
-// run records the demo with model calls taking latency each and prints the
-// trace to out.
+// run records the demo with model calls taking latency each, prints the
+// trace to out and exports it when the environment names a destination.
 func run(ctx context.Context, out io.Writer, latency time.Duration, opts ...processors.ConsoleOption) error {
-	tp := tracing.NewProvider(
-		tracing.WithDisabled(false), // the quickstart always shows its trace
-		tracing.WithProcessor(processors.NewSync(processors.NewConsole(out, opts...))),
-	)
+	// Batched OTLP export when configured; otherwise a provider of our own.
+	tp, err := otlpexport.InstallFromEnv(otlpexport.WithServiceName("agenttrace-quickstart"))
+	exporting := err == nil
+	switch {
+	case errors.Is(err, otlpexport.ErrNotConfigured):
+		tp = tracing.NewProvider()
+	case err != nil:
+		return err
+	}
+	tp.AddTraceProcessor(processors.NewSync(processors.NewConsole(out, opts...)))
+	// Go has no exit hook: flush before returning, or queued spans are lost.
+	// A failed export is reported; it never fails the program.
 	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = tp.Shutdown(ctx)
+		if err := tp.Shutdown(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, "quickstart: warning: traces not exported:", err)
+		}
 	}()
 
 	_, answer, err := demo.Run(ctx, tp, demo.Options{
@@ -46,5 +64,8 @@ func run(ctx context.Context, out io.Writer, latency time.Duration, opts ...proc
 		return err
 	}
 	fmt.Fprintf(out, "\nanswer: %s\n", answer)
+	if exporting {
+		fmt.Fprintln(out, "exported over OTLP")
+	}
 	return nil
 }

@@ -2,15 +2,29 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
 // The quickstart prints every kind it uses, the failing tool's error and the
 // final answer.
 func TestQuickstartPrintsTheTree(t *testing.T) {
+	for _, v := range []string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "COZELOOP_WORKSPACE_ID", "COZELOOP_API_TOKEN", "OPENAI_AGENTS_DISABLE_TRACING"} {
+		t.Setenv(v, "")
+	}
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, 0, processors.WithoutTimings(), processors.WithoutIDs()); err != nil {
 		t.Fatal(err)
@@ -30,5 +44,64 @@ answer: Your refund for order A1 was approved today; expect it within 5 business
 `
 	if out.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+// With an OTLP endpoint in the environment, the quickstart also exports the
+// trace there: a local server decodes the protobuf it receives.
+func TestQuickstartExportsWhenConfigured(t *testing.T) {
+	var mu sync.Mutex
+	var names []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := io.Reader(r.Body)
+		if r.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			body = zr
+		}
+		raw, err := io.ReadAll(body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var req coltracepb.ExportTraceServiceRequest
+		if err := proto.Unmarshal(raw, &req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		for _, rs := range req.ResourceSpans {
+			for _, ss := range rs.ScopeSpans {
+				for _, s := range ss.Spans {
+					names = append(names, s.Name)
+				}
+			}
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer srv.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", srv.URL+"/v1/traces")
+	old := tracing.Default()
+	t.Cleanup(func() { tracing.SetDefault(old) })
+
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, 0, processors.WithoutTimings(), processors.WithoutIDs()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(out.String(), "exported over OTLP\n") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	slices.Sort(names)
+	want := []string{"Customer service", "chat gpt-4.1-mini", "chat gpt-4.1-mini", "chat gpt-4.1-mini",
+		"execute_tool lookup_order", "execute_tool refund_status", "guardrail on_topic",
+		"handoff to Billing agent", "invoke_agent Billing agent", "invoke_agent Triage agent"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("spans received:\n%q\nwant:\n%q", names, want)
 	}
 }
