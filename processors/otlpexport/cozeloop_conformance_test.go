@@ -3,6 +3,7 @@ package otlpexport
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -338,6 +339,30 @@ func TestMessageAttributesDefault(t *testing.T) {
 		tp.Shutdown(context.Background())
 		if got := has(s.spans()[0], "gen_ai.input.messages"); got != on {
 			t.Errorf("WithMessageAttributes(%v): gen_ai.input.messages present = %v", on, got)
+		}
+	}
+}
+
+// TestCozeLoopTagBudget checks that a span with many metadata keys stays
+// under Coze Loop's 51 custom tags (beyond which tags are dropped at random)
+// while every key still reaches the "metadata" JSON attribute.
+func TestCozeLoopTagBudget(t *testing.T) {
+	md := map[string]any{}
+	for i := range 40 {
+		md[fmt.Sprintf("key_%02d", i)] = i
+	}
+	gen := &spans.Generation{Model: "m", Provider: "p", ModelConfig: map[string]any{"temperature": 0.1, "top_p": 0.9, "max_tokens": 9},
+		Usage: &spans.Usage{InputTokens: 1, OutputTokens: 1, CachedInputTokens: 1, ReasoningTokens: 1},
+		Input: []spans.Message{{Role: "user", Content: "hi"}}, Output: []spans.Message{{Role: "assistant", Content: "yo"}}}
+	child, root := exportToCoze(t, gen, nil, md)
+	for _, ps := range []*tracepb.Span{child, root} {
+		t.Logf("%s: %d custom tags", ps.GetName(), len(cozeCustomTags(ps)))
+		if tags := cozeCustomTags(ps); len(tags) > 40 {
+			t.Errorf("%s: %d custom tags: %v", ps.GetName(), len(tags), tags)
+		}
+		var all map[string]any
+		if err := json.Unmarshal([]byte(attrMap(ps.GetAttributes())["metadata"].(string)), &all); err != nil || len(all) != 40 {
+			t.Errorf("%s: metadata JSON has %d keys (%v)", ps.GetName(), len(all), err)
 		}
 	}
 }

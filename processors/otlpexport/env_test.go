@@ -273,3 +273,28 @@ func TestConversionPanicCostsOneItem(t *testing.T) {
 		t.Errorf("delivered %d spans, want 2", n)
 	}
 }
+
+func TestNewFromEnv(t *testing.T) {
+	clearEnv(t)
+	if _, err := NewFromEnv(); !errors.Is(err, ErrNotConfigured) {
+		t.Errorf("NewFromEnv with nothing set = %v, want ErrNotConfigured", err)
+	}
+	s := newSink(t, nil)
+	exp, err := NewFromEnv(WithEndpointURL(s.URL + "/v1/traces"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportOne(t, exp)
+	if len(s.spans()) != 2 {
+		t.Errorf("spans = %d", len(s.spans()))
+	}
+	t.Setenv(EnvEndpoint, s.URL)
+	exp, err = NewFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportOne(t, exp)
+	if len(s.spans()) != 4 {
+		t.Errorf("spans = %d", len(s.spans()))
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
-// ErrNotConfigured is returned by [InstallFromEnv] when neither the
+// ErrNotConfigured is returned by [NewFromEnv] and [InstallFromEnv] when neither the
 // environment nor the options name a destination: no
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT, no
 // COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN, no [WithEndpointURL] or
@@ -17,23 +17,22 @@ import (
 // errors.Is.
 var ErrNotConfigured = errors.New("otlpexport: no OTLP endpoint or Coze Loop credentials configured")
 
-// InstallFromEnv builds an [Exporter] from the environment and opts, a
-// provider with a [processors.Batcher] over it, and installs the provider
-// with [tracing.SetDefault]. Call Shutdown on the provider before the
-// program exits to send what is left:
+// NewFromEnv returns an [Exporter] for the destination that opts or the
+// environment name, or [ErrNotConfigured] when they name none. The
+// destination is, in order: [WithEndpointURL] or [WithCozeLoop] among opts;
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT (Coze
+// Loop's documented setup, with its headers in OTEL_EXPORTER_OTLP_HEADERS);
+// COZELOOP_WORKSPACE_ID with COZELOOP_API_TOKEN (and COZELOOP_API_BASE_URL
+// for another site). Use it to add OTLP export to a provider that has other
+// processors:
 //
-//	tp, err := otlpexport.InstallFromEnv()
-//	defer tp.Shutdown(context.Background())
-//
-// The destination is, in order: [WithEndpointURL] or [WithCozeLoop] among
-// opts; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT
-// (Coze Loop's documented setup, with its headers in
-// OTEL_EXPORTER_OTLP_HEADERS); COZELOOP_WORKSPACE_ID with COZELOOP_API_TOKEN
-// (and COZELOOP_API_BASE_URL for another site). With none of these it
-// installs nothing and returns a nil provider, whose methods do nothing, and
-// [ErrNotConfigured]. The provider reads its own variables too (see
-// [tracing.NewProvider]).
-func InstallFromEnv(opts ...Option) (*tracing.Provider, error) {
+//	procs := []tracing.Option{tracing.WithProcessor(console)}
+//	if exp, err := otlpexport.NewFromEnv(); err == nil {
+//		procs = append(procs, tracing.WithProcessor(processors.NewBatcher(exp)))
+//	} else if !errors.Is(err, otlpexport.ErrNotConfigured) {
+//		return err
+//	}
+func NewFromEnv(opts ...Option) (*Exporter, error) {
 	var cfg config
 	for _, o := range opts {
 		if o != nil {
@@ -55,7 +54,22 @@ func InstallFromEnv(opts ...Option) (*tracing.Provider, error) {
 			return nil, ErrNotConfigured
 		}
 	}
-	exp, err := New(opts...)
+	return New(opts...)
+}
+
+// InstallFromEnv builds an [Exporter] with [NewFromEnv], a provider with a
+// [processors.Batcher] over it, and installs the provider with
+// [tracing.SetDefault]. Call Shutdown on the provider before the program
+// exits to send what is left:
+//
+//	tp, err := otlpexport.InstallFromEnv()
+//	defer tp.Shutdown(context.Background())
+//
+// When no destination is configured it installs nothing and returns a nil
+// provider, whose methods do nothing, and [ErrNotConfigured]. The provider
+// reads its own variables too (see [tracing.NewProvider]).
+func InstallFromEnv(opts ...Option) (*tracing.Provider, error) {
+	exp, err := NewFromEnv(opts...)
 	if err != nil {
 		return nil, err
 	}
