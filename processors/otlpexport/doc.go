@@ -16,7 +16,8 @@
 //	defer tp.Shutdown(context.Background())
 //
 // [InstallFromEnv] returns [ErrNotConfigured] and a nil provider (whose
-// methods do nothing) when no destination is configured. To build the
+// methods do nothing) when no destination is configured. [NewFromEnv] makes
+// just the exporter, for a provider with other processors too. To build the
 // pipeline yourself:
 //
 //	exp, err := otlpexport.New(otlpexport.WithServiceName("support-bot"))

@@ -50,6 +50,7 @@ type outcomeKey struct{}
 // hands the client an empty 200 so that the outcome alone decides.
 type inspector struct{ base http.RoundTripper }
 
+// RoundTrip sends req through the base transport and records the reply.
 func (t *inspector) RoundTrip(req *http.Request) (*http.Response, error) {
 	o, _ := req.Context().Value(outcomeKey{}).(*outcome)
 	resp, err := t.base.RoundTrip(req)
