@@ -1,0 +1,51 @@
+package otlpexport
+
+import (
+	"context"
+	"sync"
+	"testing"
+)
+
+// TestConvertAllocations pins the cost of converting spans: attribute
+// values come from the export's arena and message JSON is written by hand.
+func TestConvertAllocations(t *testing.T) {
+	items := makeItems(2, 20) // a model call and a tool call
+	conv := converter{messages: false, ar: &arena{}, ids: &idCache{}}
+	for _, tt := range []struct {
+		name string
+		i    int
+		max  float64
+	}{
+		{"generation", 0, 12},
+		{"function", 1, 12},
+	} {
+		got := testing.AllocsPerRun(200, func() { conv.convert(items[tt.i]) })
+		if got > tt.max {
+			t.Errorf("%s: %.0f allocations a span, want at most %.0f", tt.name, got, tt.max)
+		}
+		t.Logf("%s: %.0f allocations a span", tt.name, got)
+	}
+}
+
+// TestConcurrentExports checks that concurrent Export calls are safe (run
+// with -race) and all delivered.
+func TestConcurrentExports(t *testing.T) {
+	s := newSink(t, nil)
+	exp, err := New(WithEndpointURL(s.URL + "/v1/traces"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Shutdown(context.Background())
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if err := exp.Export(context.Background(), makeItems(10, 10)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(s.spans()); n != 4*11 {
+		t.Errorf("spans = %d, want %d", n, 4*11)
+	}
+}
