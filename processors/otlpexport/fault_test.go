@@ -500,3 +500,29 @@ func TestShutdownInterruptsExport(t *testing.T) {
 		t.Fatal("Export still waiting 20s after Shutdown")
 	}
 }
+
+// TestRetryAfterBeyondTimeout checks that a Retry-After longer than what is
+// left of the export timeout ends the export at once instead of sleeping
+// past its deadline.
+func TestRetryAfterBeyondTimeout(t *testing.T) {
+	s := newSink(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "later", 429)
+	})
+	exp, err := New(WithEndpointURL(s.URL+"/v1/traces"), WithTimeout(30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Shutdown(context.Background())
+	items := makeItems(1, 1)
+	err = exp.Export(context.Background(), items)
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "429") {
+		t.Fatalf("Export = %v, want the 429 and a deadline error", err)
+	}
+	if n := len(s.requests()); n != 1 {
+		t.Errorf("requests = %d, want 1", n)
+	}
+	if d := processors.Dropped(err, len(items)); d[processors.DropExportFailed] != len(items) {
+		t.Errorf("dropped = %v", d)
+	}
+}
