@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Environment variables read by [New] and [Setup], besides those that the
+// Environment variables read by [New] and [NewFromEnv], besides those that the
 // OpenTelemetry OTLP/HTTP client reads itself (endpoint, headers, insecure).
 const (
 	// EnvTracesEndpoint is the full traces URL, used verbatim.
@@ -55,8 +55,9 @@ func envFirst(names ...string) string {
 
 // envDefaults fills what the environment says into c, before options.
 func envDefaults(c *config) {
-	if v := envFirst(EnvTracesCompression, EnvCompression); v != "" {
-		on := strings.EqualFold(v, "gzip")
+	switch v := strings.ToLower(envFirst(EnvTracesCompression, EnvCompression)); v {
+	case "gzip", "none":
+		on := v == "gzip"
 		c.gzip = &on
 	}
 	if v := envFirst(EnvTracesTimeout, EnvTimeout); v != "" {
