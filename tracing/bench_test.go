@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	oteltrace "go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/agenttrace/agenttrace-go/spans"
@@ -78,19 +79,21 @@ type otelDiscard struct{}
 func (otelDiscard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
 func (otelDiscard) Shutdown(context.Context) error                             { return nil }
 
-func otelTracer(b *testing.B) (context.Context, func()) {
+// otelTracer returns a tracer of a provider with a BatchSpanProcessor feeding
+// otelDiscard, and a context holding an open root span of it.
+func otelTracer(b *testing.B) (context.Context, oteltrace.Tracer) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(otelDiscard{}))
-	ctx, root := tp.Tracer("bench").Start(context.Background(), "w")
-	return ctx, func() {
+	tracer := tp.Tracer("bench")
+	ctx, root := tracer.Start(context.Background(), "w")
+	b.Cleanup(func() {
 		root.End()
 		_ = tp.Shutdown(context.Background())
-	}
+	})
+	return ctx, tracer
 }
 
 func BenchmarkOTelSpan(b *testing.B) {
-	ctx, done := otelTracer(b)
-	defer done()
-	tracer := sdktrace.NewTracerProvider(sdktrace.WithBatcher(otelDiscard{})).Tracer("bench")
+	ctx, tracer := otelTracer(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		_, s := tracer.Start(ctx, "chat gpt-4.1")
@@ -104,9 +107,7 @@ func BenchmarkOTelSpan(b *testing.B) {
 }
 
 func BenchmarkOTelSpanParallel(b *testing.B) {
-	ctx, done := otelTracer(b)
-	defer done()
-	tracer := sdktrace.NewTracerProvider(sdktrace.WithBatcher(otelDiscard{})).Tracer("bench")
+	ctx, tracer := otelTracer(b)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
