@@ -303,8 +303,8 @@ func testExportsToCozeLoop(t *testing.T, env func(url string) map[string]string)
 	}
 }
 
-// A Coze Loop error reply (HTTP 200 with a non-zero code) fails the run
-// with the server's message, without the token.
+// A Coze Loop error reply (HTTP 200 with a non-zero code) is reported with
+// the server's message, without the token, and does not fail the run.
 func TestCozeLoopErrorReply(t *testing.T) {
 	clearEnv(t)
 	srv := &cozeServer{reply: `{"code":600904002,"msg":"invalid workspace_id"}`, spans: map[string]map[string]string{}}
@@ -315,13 +315,17 @@ func TestCozeLoopErrorReply(t *testing.T) {
 	t.Setenv("COZELOOP_API_TOKEN", "pat_secret_token")
 
 	got, err := runExample(t)
-	if err == nil || !strings.Contains(err.Error(), "600904002") {
-		t.Fatalf("run error = %v; want Coze Loop's code", err)
+	if err != nil {
+		t.Fatalf("a failed export failed the run: %v", err)
 	}
-	if strings.Contains(err.Error(), "pat_secret_token") || strings.Contains(got, "pat_secret_token") {
-		t.Fatalf("the token leaked: %v\n%s", err, got)
+	if strings.Contains(got, "pat_secret_token") {
+		t.Fatalf("the token leaked:\n%s", got)
 	}
-	if !strings.Contains(err.Error(), "sending the trace to Coze Loop") || strings.Contains(got, "trace sent") {
-		t.Errorf("the failed export is not reported as such: %v\n%s", err, got)
+	if !strings.Contains(got, "warning: the trace was not sent to Coze Loop: ") || !strings.Contains(got, "600904002") ||
+		strings.Contains(got, "trace sent") {
+		t.Errorf("the failed export is not reported with Coze Loop's code:\n%s", got)
+	}
+	if !strings.Contains(got, assistantName+": ") {
+		t.Errorf("the answer is missing:\n%s", got)
 	}
 }
