@@ -1,0 +1,135 @@
+package spans
+
+// Snapshot returns a shallow copy of d, so that later changes to d's fields do
+// not affect the copy. Slices, maps and values reachable through them are
+// shared, not copied. A typed nil pointer yields a pointer to a zero value.
+// When redact is true, model and tool inputs and outputs and audio are
+// cleared in the copy (see the package documentation). A nil d yields nil.
+func Snapshot(d Data, redact bool) Data {
+	if d == nil {
+		return nil
+	}
+	return d.snapshot(redact)
+}
+
+func (d *Agent) snapshot(bool) Data {
+	if d == nil {
+		return &Agent{}
+	}
+	c := *d
+	return &c
+}
+
+func (d *Generation) snapshot(redact bool) Data {
+	if d == nil {
+		return &Generation{}
+	}
+	c := *d
+	if redact {
+		c.Input, c.Output = nil, nil
+	}
+	return &c
+}
+
+func (d *Function) snapshot(redact bool) Data {
+	if d == nil {
+		return &Function{}
+	}
+	c := *d
+	if redact {
+		c.Input, c.Output = "", nil
+	}
+	return &c
+}
+
+func (d *Guardrail) snapshot(bool) Data {
+	if d == nil {
+		return &Guardrail{}
+	}
+	c := *d
+	return &c
+}
+
+func (d *Handoff) snapshot(bool) Data {
+	if d == nil {
+		return &Handoff{}
+	}
+	c := *d
+	return &c
+}
+
+func (d *Transcription) snapshot(redact bool) Data {
+	if d == nil {
+		return &Transcription{}
+	}
+	c := *d
+	if redact {
+		c.Input, c.Output = nil, ""
+	}
+	return &c
+}
+
+func (d *Speech) snapshot(redact bool) Data {
+	if d == nil {
+		return &Speech{}
+	}
+	c := *d
+	if redact {
+		c.Input, c.Output = "", nil
+	}
+	return &c
+}
+
+func (d *SpeechGroup) snapshot(redact bool) Data {
+	if d == nil {
+		return &SpeechGroup{}
+	}
+	c := *d
+	if redact {
+		c.Input = ""
+	}
+	return &c
+}
+
+func (d *Custom) snapshot(bool) Data {
+	if d == nil {
+		return &Custom{}
+	}
+	c := *d
+	return &c
+}
+
+func (d *Response) snapshot(redact bool) Data {
+	if d == nil {
+		return &Response{}
+	}
+	c := *d
+	if redact {
+		c.Input = nil
+	}
+	return &c
+}
+
+func (d *MCPListTools) snapshot(bool) Data {
+	if d == nil {
+		return &MCPListTools{}
+	}
+	c := *d
+	return &c
+}
+
+func (d *Task) snapshot(bool) Data {
+	if d == nil {
+		return &Task{}
+	}
+	c := *d
+	return &c
+}
+
+func (d *Turn) snapshot(bool) Data {
+	if d == nil {
+		return &Turn{}
+	}
+	c := *d
+	return &c
+}
