@@ -69,11 +69,12 @@ type Batcher struct {
 	cfg     batcherConfig
 	trigger int // queue length that wakes the worker
 
-	queue chan Item
-	wake  chan struct{}   // cap 1: the queue reached the trigger
-	flush chan chan error // ForceFlush requests
-	stop  chan struct{}   // closed by Shutdown
-	done  chan struct{}   // closed when the worker exits
+	queue  chan Item
+	wake   chan struct{}   // cap 1: the queue reached the trigger
+	flush  chan chan error // ForceFlush requests
+	stop   chan struct{}   // closed by Shutdown
+	done   chan struct{}   // closed when the worker exits
+	gaveUp chan struct{}   // closed when Shutdown's deadline passed first
 
 	// state is stoppedBit once Shutdown has begun, plus the number of
 	// producers between their check of the bit and their send. The producer
@@ -121,6 +122,7 @@ func NewBatcher(exp Exporter, opts ...BatcherOption) *Batcher {
 		cfg:     cfg,
 		trigger: cfg.triggerLen(),
 		done:    make(chan struct{}),
+		gaveUp:  make(chan struct{}),
 	}
 	if exp == nil {
 		b.state.Store(stoppedBit)
@@ -210,18 +212,24 @@ func (b *Batcher) Stats() Stats {
 }
 
 // ForceFlush exports everything queued before the call and returns nil, or
-// an error saying how many of those items the exporter did not deliver, or
-// ctx's error when ctx is done first; the flush then goes on in the
-// background. The exports run on the Batcher's context, not on ctx. After
-// Shutdown it returns nil.
+// an error saying how many of those items were not delivered, or ctx's error
+// when ctx is done first; the flush then goes on in the background. The
+// exports run on the Batcher's context, not on ctx. Once Shutdown has
+// finished, or given up at its deadline, it returns nil at once; while
+// Shutdown drains the queue it waits for the drain.
 func (b *Batcher) ForceFlush(ctx context.Context) error {
 	if b == nil {
 		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	req := make(chan error, 1)
 	select {
 	case b.flush <- req:
 	case <-b.done:
+		return nil
+	case <-b.gaveUp:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -241,15 +249,30 @@ func (b *Batcher) ForceFlush(ctx context.Context) error {
 // [DropShutdownDeadline]. The worker goroutine exits once the export in
 // flight returns (an exporter that ignores its context keeps it until then)
 // and the exporter's Shutdown, called with ctx even when ctx is done, has
-// returned. Only the first call has an effect; later calls return nil.
+// returned.
+//
+// Only the first call has an effect. Later calls, concurrent ones included,
+// wait until the first has returned (or their own ctx is done, returning its
+// error) and return nil, so that every caller may rely on the queue having
+// been dealt with when it returns.
 func (b *Batcher) Shutdown(ctx context.Context) error {
 	if b == nil {
 		return nil
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	first := false
 	b.shutOnce.Do(func() { first = true })
 	if !first {
-		return nil
+		select {
+		case <-b.done:
+			return nil
+		case <-b.gaveUp:
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("processors: batcher shutdown: %w", ctx.Err())
+		}
 	}
 	b.shutCtx = ctx
 	b.waitIdle = b.state.Add(stoppedBit) != stoppedBit
@@ -262,12 +285,14 @@ func (b *Batcher) Shutdown(ctx context.Context) error {
 	b.aborted.Store(true)
 	b.cancel()
 	b.dropQueued()
+	close(b.gaveUp)
 	return fmt.Errorf("processors: batcher shutdown: %w", ctx.Err())
 }
 
-// dropQueued empties the queue, counting its items as DropShutdownDeadline.
-// Both Shutdown and the worker call it; each item is taken by one of them.
-func (b *Batcher) dropQueued() {
+// dropQueued empties the queue, counting its items as DropShutdownDeadline,
+// and returns how many it took. Both Shutdown and the worker call it; each
+// item is taken by one of them.
+func (b *Batcher) dropQueued() int {
 	n := 0
 	for {
 		select {
@@ -279,4 +304,5 @@ func (b *Batcher) dropQueued() {
 		break
 	}
 	b.stats.drop(DropShutdownDeadline, n)
+	return n
 }

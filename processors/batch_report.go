@@ -48,9 +48,9 @@ func (r *reporter) maybeReport(b *Batcher, final bool) {
 		args = append(args, slog.Duration("since", now.Sub(r.last)))
 	}
 	if r.lastErr != nil {
-		args = append(args, slog.String("last_error", r.lastErr.Error()))
+		args = append(args, slog.String("last_error", errText(r.lastErr)))
 	}
-	logger(b.cfg.logger).Warn("agenttrace: trace items dropped", args...)
+	warn(b.cfg.logger, "agenttrace: trace items dropped", args...)
 	r.last = now
 	r.reported = s.Dropped
 	r.lastErr = nil

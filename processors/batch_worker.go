@@ -30,6 +30,10 @@ func (b *Batcher) run() {
 	}
 }
 
+// errShutdownDeadline is the cause given for items that Shutdown's deadline
+// left unexported.
+var errShutdownDeadline = errors.New("shutdown deadline passed before export")
+
 // exportResult sums up the exports of one drain.
 type exportResult struct {
 	dropped int
@@ -50,7 +54,11 @@ func (b *Batcher) exportQueued(limit int) exportResult {
 	var res exportResult
 	for limit > 0 {
 		if b.aborted.Load() {
+			// The rest of the limit is dropped, by this call or by
+			// Shutdown's own (only they take items off the queue).
 			b.dropQueued()
+			res.dropped += limit
+			res.lastErr = errShutdownDeadline
 			return res
 		}
 		batch := make([]Item, 0, min(limit, b.cfg.maxBatch))
@@ -80,7 +88,7 @@ func (b *Batcher) exportQueued(limit int) exportResult {
 func (b *Batcher) exportBatch(batch []Item) (int, error) {
 	if b.aborted.Load() {
 		b.stats.drop(DropShutdownDeadline, len(batch))
-		return len(batch), context.Canceled
+		return len(batch), errShutdownDeadline
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.exportTimeout)
 	b.exporting.Store(true)
@@ -114,7 +122,7 @@ func (b *Batcher) finish() {
 	}
 	res := b.exportQueued(cap(b.queue))
 	b.dropQueued() // only after Shutdown's deadline can anything be left
-	err := b.shutdownExporter()
+	err := safeShutdown(b.shutCtx, b.exp)
 	b.cancel()
 	b.rep.maybeReport(b, true)
 	var errs []error
@@ -125,13 +133,4 @@ func (b *Batcher) finish() {
 		errs = append(errs, err)
 	}
 	b.shutErr = errors.Join(errs...)
-}
-
-func (b *Batcher) shutdownExporter() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("processors: exporter Shutdown panicked: %v", r)
-		}
-	}()
-	return b.exp.Shutdown(b.shutCtx)
 }

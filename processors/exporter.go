@@ -3,6 +3,7 @@ package processors
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -96,17 +97,25 @@ type PartialError struct {
 	Err error
 }
 
-// Error describes the failure.
+// Error describes the failure. A nil *PartialError describes nothing lost.
 func (e *PartialError) Error() string {
+	if e == nil {
+		return "processors: no items dropped"
+	}
 	msg := "processors: " + strconv.Itoa(e.Dropped) + " items dropped (" + string(e.reason()) + ")"
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		msg += ": " + errText(e.Err)
 	}
 	return msg
 }
 
-// Unwrap returns Err.
-func (e *PartialError) Unwrap() error { return e.Err }
+// Unwrap returns Err, or nil for a nil *PartialError.
+func (e *PartialError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 func (e *PartialError) reason() DropReason {
 	if e.Reason == "" {
@@ -116,22 +125,30 @@ func (e *PartialError) reason() DropReason {
 }
 
 // Dropped reads the result of exporting a batch of n items: how many were
-// not delivered, by reason. A nil err means none; an error holding
-// [*PartialError]s (directly or joined) drops what they say, capped at n; any
-// other error drops all n as DropExportFailed.
-func Dropped(err error, n int) map[DropReason]int {
+// not delivered, by reason. A nil err, or a nil *PartialError, means none; an
+// error holding [*PartialError]s (directly or joined) drops what they say,
+// capped at n; any other error drops all n as DropExportFailed, and so does
+// an error whose Unwrap panics.
+func Dropped(err error, n int) (dropped map[DropReason]int) {
 	if err == nil || n <= 0 {
 		return nil
 	}
+	if pe, ok := err.(*PartialError); ok && pe == nil {
+		return nil // a typed nil returned as an error: nothing was lost
+	}
+	defer func() {
+		if recover() != nil {
+			dropped = map[DropReason]int{DropExportFailed: n}
+		}
+	}()
 	out := map[DropReason]int{}
 	total := 0
 	var walk func(error) bool
 	walk = func(e error) bool {
-		var pe *PartialError
-		if p, ok := e.(*PartialError); ok {
-			pe = p
-		}
-		if pe != nil {
+		if pe, ok := e.(*PartialError); ok {
+			if pe == nil {
+				return true
+			}
 			d := min(max(pe.Dropped, 0), n-total)
 			if d > 0 {
 				out[pe.reason()] += d
@@ -158,3 +175,34 @@ func Dropped(err error, n int) map[DropReason]int {
 	}
 	return out
 }
+
+// errText returns err's message. It never panics: an Error method that does
+// (a typed nil pointer returned as an error, say) is described by fmt.
+func errText(err error) (msg string) {
+	if err == nil {
+		return ""
+	}
+	defer func() {
+		if recover() != nil {
+			msg = fmt.Sprint(err) // fmt contains the panic and says what it was
+		}
+	}()
+	return err.Error()
+}
+
+// safeErr returns err wrapped so that its message is computed once, now, by
+// errText; errors.Is and errors.As still see err. A nil err stays nil.
+func safeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &textError{msg: errText(err), err: err}
+}
+
+type textError struct {
+	msg string
+	err error
+}
+
+func (e *textError) Error() string { return e.msg }
+func (e *textError) Unwrap() error { return e.err }

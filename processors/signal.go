@@ -10,6 +10,10 @@ import (
 	"time"
 )
 
+// DefaultSignalTimeout bounds the shutdown [ShutdownOnSignal] runs when
+// given no timeout of its own: the Python Agents SDK's flush limit at exit.
+const DefaultSignalTimeout = 5 * time.Second
+
 // Shutdowner is what [ShutdownOnSignal] shuts down: a *tracing.Provider, a
 // [*Batcher] or anything else with a Shutdown method.
 type Shutdowner interface {
@@ -23,19 +27,25 @@ type Shutdowner interface {
 // in main: deferred calls do not run when a signal kills the process.
 //
 // After the shutdown it stops listening and sends the same signal to the
-// process again, so that whatever would have happened without
-// ShutdownOnSignal happens now: the default action terminates the program,
-// or the program's own signal.Notify channel receives it. It never calls
-// os.Exit. (On Windows a process cannot send itself os.Interrupt; there the
-// program goes on after the shutdown.) A program that handles these signals
-// itself may rather call Shutdown from its own handler.
+// process again, so that the default action (terminating the program) takes
+// place, as it would have without ShutdownOnSignal. It never calls os.Exit.
+// (On Windows a process cannot send itself os.Interrupt; there the program
+// goes on after the shutdown.)
 //
-// The returned stop function stops listening; it waits for a shutdown in
-// progress and may be called more than once. Errors of p.Shutdown are logged
-// through [slog.Default].
+// It is meant for programs that do not handle these signals themselves. A
+// program with its own signal.Notify channel for them receives the signal
+// twice (the original, then the one sent again after the shutdown); such a
+// program should call Shutdown from its own handler instead.
+//
+// A timeout <= 0 means [DefaultSignalTimeout]. The returned stop function
+// stops listening; it waits for a shutdown in progress and may be called more
+// than once. Errors of p.Shutdown are logged through [slog.Default].
 func ShutdownOnSignal(p Shutdowner, timeout time.Duration, sigs ...os.Signal) (stop func()) {
 	if len(sigs) == 0 {
 		sigs = []os.Signal{os.Interrupt, syscall.SIGTERM}
+	}
+	if timeout <= 0 {
+		timeout = DefaultSignalTimeout
 	}
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, sigs...)
@@ -75,6 +85,6 @@ func shutdownOn(p Shutdowner, timeout time.Duration, sig os.Signal) {
 	defer cancel()
 	if err := p.Shutdown(ctx); err != nil {
 		slog.Warn("agenttrace: shutdown on signal failed",
-			slog.String("signal", sig.String()), slog.Any("error", err))
+			slog.String("signal", sig.String()), slog.String("error", errText(err)))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -24,10 +25,15 @@ type Sync struct {
 	logger  *slog.Logger
 	stats   counters
 
-	mu         sync.Mutex
-	down       bool
-	lastReport time.Time // when a failure was last logged
-	unreported int       // failures since then
+	// ctx is the parent of every export's context; Shutdown cancels it when
+	// its own deadline passes during an export.
+	ctx    context.Context
+	cancel context.CancelFunc
+	down   atomic.Bool
+
+	mu         sync.Mutex // serialises exports and the exporter's Shutdown
+	lastReport time.Time  // when a failure was last logged
+	unreported int        // failures since then
 }
 
 // syncReportInterval bounds how often Sync logs failed exports.
@@ -40,7 +46,8 @@ var _ tracing.Processor = (*Sync)(nil)
 // counted (see [Sync.Stats]) and logged through [slog.Default], at most once
 // every 10 seconds.
 func NewSync(exp Exporter) *Sync {
-	return &Sync{exp: exp, timeout: DefaultExportTimeout}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Sync{exp: exp, timeout: DefaultExportTimeout, ctx: ctx, cancel: cancel}
 }
 
 // OnTraceStart exports the trace start.
@@ -57,21 +64,25 @@ func (p *Sync) OnSpanEnd(s *tracing.Span) { p.export(SpanItem(s)) }
 
 func (p *Sync) export(it Item) {
 	p.stats.received.Add(1)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.down || p.exp == nil {
+	if p.down.Load() || p.exp == nil {
 		p.stats.drop(DropAfterShutdown, 1)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.down.Load() { // Shutdown began while this export waited its turn
+		p.stats.drop(DropAfterShutdown, 1)
+		return
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, p.timeout)
 	defer cancel()
 	err := safeExport(ctx, p.exp, []Item{it})
 	if d := p.stats.settle(err, 1); len(d) > 0 {
 		p.unreported++
 		if now := time.Now(); now.Sub(p.lastReport) >= syncReportInterval {
-			logger(p.logger).Warn("agenttrace: export failed; items dropped",
+			warn(p.logger, "agenttrace: export failed; items dropped",
 				slog.String("exporter", fmt.Sprintf("%T", p.exp)),
-				slog.Int("dropped", p.unreported), slog.Any("error", err))
+				slog.Int("dropped", p.unreported), slog.String("error", errText(err)))
 			p.lastReport, p.unreported = now, 0
 		}
 	}
@@ -80,21 +91,45 @@ func (p *Sync) export(it Item) {
 // Stats returns what the processor has done so far.
 func (p *Sync) Stats() Stats { return p.stats.snapshot() }
 
-// ForceFlush does nothing: every event is exported when it happens.
-func (p *Sync) ForceFlush(ctx context.Context) error { return ctx.Err() }
+// ForceFlush does nothing: every event is exported when it happens. It
+// returns ctx's error when ctx is already done.
+func (p *Sync) ForceFlush(ctx context.Context) error {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Err()
+}
 
-// Shutdown shuts the exporter down. Later events are dropped and counted.
+// Shutdown waits for an export in progress, then shuts the exporter down
+// with ctx; later events are dropped and counted as [DropAfterShutdown]. When
+// ctx is done first it cancels the export in progress and returns ctx's
+// error; the exporter's Shutdown is still called, with ctx, once that export
+// returns. Only the first call has an effect; later calls return nil.
 func (p *Sync) Shutdown(ctx context.Context) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.down {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if p.down.Swap(true) {
 		return nil
 	}
-	p.down = true
 	if p.exp == nil {
+		p.cancel()
 		return nil
 	}
-	return p.exp.Shutdown(ctx)
+	done := make(chan error, 1)
+	go func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		defer p.cancel()
+		done <- safeShutdown(ctx, p.exp)
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		p.cancel()
+		return fmt.Errorf("processors: sync shutdown: %w", ctx.Err())
+	}
 }
 
 // safeExport calls exp.Export, turning a panic into a PartialError that drops
@@ -105,12 +140,26 @@ func safeExport(ctx context.Context, exp Exporter, items []Item) (err error) {
 			err = &PartialError{Dropped: len(items), Reason: DropExporterPanic, Err: fmt.Errorf("exporter panicked: %v", r)}
 		}
 	}()
-	return exp.Export(ctx, items)
+	return safeErr(exp.Export(ctx, items))
 }
 
-func logger(l *slog.Logger) *slog.Logger {
+// safeShutdown calls exp.Shutdown, turning a panic into an error.
+func safeShutdown(ctx context.Context, exp Exporter) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("processors: exporter Shutdown panicked: %v", r)
+		}
+	}()
+	return safeErr(exp.Shutdown(ctx))
+}
+
+// warn logs msg at warning level through l, or [slog.Default] when l is
+// nil. A handler that panics is contained: logging never takes the
+// processors down.
+func warn(l *slog.Logger, msg string, args ...any) {
+	defer func() { _ = recover() }()
 	if l == nil {
-		return slog.Default()
+		l = slog.Default()
 	}
-	return l
+	l.Warn(msg, args...)
 }
