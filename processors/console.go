@@ -33,7 +33,10 @@ func WithoutIDs() ConsoleOption { return consoleOption(func(c *Console) { c.ids 
 // the trace ends: one line a span with its kind, name, duration, model,
 // tokens and error. Spans are held until their trace ends (spans that end
 // after it are printed on their own line); traces still open at Shutdown are
-// printed then, marked "not ended". It is safe for concurrent use.
+// printed then, marked "not ended". Memory stays bounded: when more than
+// [ConsoleMaxOpen] traces are open at once, the oldest is printed early,
+// marked "not ended", and its later spans are printed on their own lines. It
+// is safe for concurrent use.
 type Console struct {
 	w       io.Writer
 	timings bool
@@ -41,9 +44,14 @@ type Console struct {
 
 	mu      sync.Mutex
 	pending map[string]*consoleTrace
+	seq     uint64          // numbers pending entries in order of creation
 	done    map[string]bool // recently ended traces, to spot late spans
 	order   []string        // done's keys, oldest first, at most consoleDoneMax
 }
+
+// ConsoleMaxOpen is how many open traces a [Console] holds before it prints
+// the oldest early.
+const ConsoleMaxOpen = 1024
 
 // consoleDoneMax bounds how many ended traces the console remembers.
 const consoleDoneMax = 1024
@@ -51,6 +59,7 @@ const consoleDoneMax = 1024
 type consoleTrace struct {
 	trace *tracing.Trace
 	spans []*tracing.Span
+	seq   uint64
 }
 
 var _ Exporter = (*Console)(nil)
@@ -73,26 +82,35 @@ func (c *Console) Export(ctx context.Context, items []Item) error {
 	defer c.mu.Unlock()
 	bw := bufio.NewWriter(c.w)
 	for _, it := range items {
-		switch it.Event {
-		case TraceStarted:
-			c.entry(it.Trace.ID()).trace = it.Trace
-		case SpanEnded:
+		switch {
+		case it.Event == TraceStarted && it.Trace != nil:
+			c.entry(bw, it.Trace.ID()).trace = it.Trace
+		case it.Event == SpanEnded && it.Span != nil && it.Span.Trace() != nil:
 			id := it.Span.TraceID()
-			if c.done[id] {
+			e := c.pending[id]
+			if e == nil && (c.done[id] || it.Span.Trace().Ended()) {
+				// Its trace was printed already (or its start never came and
+				// it has ended): print the span on its own.
 				fmt.Fprintf(bw, "late span of %q: %s\n", it.Span.Trace().Name(), c.describe(it.Span))
 				continue
 			}
-			e := c.entry(id)
+			if e == nil {
+				e = c.entry(bw, id)
+			}
 			e.spans = append(e.spans, it.Span)
 			if e.trace == nil {
 				e.trace = it.Span.Trace()
 			}
-		case TraceEnded:
-			e := c.entry(it.Trace.ID())
+		case it.Event == TraceEnded && it.Trace != nil:
+			id := it.Trace.ID()
+			if c.done[id] && c.pending[id] == nil {
+				continue // printed early, or a repeated end
+			}
+			e := c.entry(bw, id)
 			e.trace = it.Trace
 			c.print(bw, e, true)
-			delete(c.pending, it.Trace.ID())
-			c.markDone(it.Trace.ID())
+			delete(c.pending, id)
+			c.markDone(id)
 		}
 	}
 	return bw.Flush()
@@ -127,12 +145,29 @@ func (c *Console) markDone(id string) {
 	c.order = append(c.order, id)
 }
 
-func (c *Console) entry(id string) *consoleTrace {
+// entry returns the pending entry of trace id, making one when there is
+// none; when that would hold more than ConsoleMaxOpen traces, it first prints
+// the oldest to w, marked "not ended".
+func (c *Console) entry(w io.Writer, id string) *consoleTrace {
 	e := c.pending[id]
-	if e == nil {
-		e = &consoleTrace{}
-		c.pending[id] = e
+	if e != nil {
+		return e
 	}
+	if len(c.pending) >= ConsoleMaxOpen {
+		var oldestID string
+		var oldest *consoleTrace
+		for k, v := range c.pending {
+			if oldest == nil || v.seq < oldest.seq {
+				oldestID, oldest = k, v
+			}
+		}
+		c.print(w, oldest, false)
+		delete(c.pending, oldestID)
+		c.markDone(oldestID)
+	}
+	c.seq++
+	e = &consoleTrace{seq: c.seq}
+	c.pending[id] = e
 	return e
 }
 

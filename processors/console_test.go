@@ -174,3 +174,58 @@ func TestDropped(t *testing.T) {
 		t.Fatalf("message %q", msg)
 	}
 }
+
+// The console holds at most ConsoleMaxOpen open traces: beyond that the
+// oldest is printed early, and its later spans get lines of their own.
+func TestConsoleBoundsOpenTraces(t *testing.T) {
+	var out bytes.Buffer
+	c := processors.NewConsole(&out, processors.WithoutTimings(), processors.WithoutIDs())
+	tp, _ := tracingtest.NewProvider(tracing.WithProcessor(processors.NewSync(c)))
+	firstCtx, first := tp.StartTrace(context.Background(), "first")
+	for range processors.ConsoleMaxOpen {
+		ctx, _ := tp.StartTrace(context.Background(), "never ended")
+		_, s := tracing.CustomSpan(ctx, "step", nil)
+		s.End()
+	}
+	want := "trace \"first\" (not ended)\n"
+	if out.String() != want {
+		t.Fatalf("after %d more open traces, printed %q, want %q", processors.ConsoleMaxOpen, out.String(), want)
+	}
+	out.Reset()
+	_, s := tracing.CustomSpan(firstCtx, "after", nil)
+	s.End()
+	first.End()
+	if got, want := out.String(), "late span of \"first\": custom \"after\"\n"; got != want {
+		t.Errorf("after the early print: %q, want %q", got, want)
+	}
+	out.Reset()
+	_ = c.Shutdown(context.Background())
+	if n := strings.Count(out.String(), "(not ended)"); n != processors.ConsoleMaxOpen {
+		t.Errorf("Shutdown printed %d open traces, want %d", n, processors.ConsoleMaxOpen)
+	}
+}
+
+// A span of an ended trace that the console no longer remembers is printed
+// on its own line, not held as the start of an open trace.
+func TestConsoleLateSpanOfForgottenTrace(t *testing.T) {
+	var out bytes.Buffer
+	c := processors.NewConsole(&out, processors.WithoutTimings(), processors.WithoutIDs())
+	tp, _ := tracingtest.NewProvider(tracing.WithProcessor(processors.NewSync(c)))
+	ctx, tr := tp.StartTrace(context.Background(), "first")
+	_, late := tracing.CustomSpan(ctx, "late", nil)
+	tr.End()
+	for range 2 * processors.ConsoleMaxOpen {
+		_, o := tp.StartTrace(context.Background(), "other")
+		o.End()
+	}
+	out.Reset()
+	late.End()
+	if got, want := out.String(), "late span of \"first\": custom \"late\"\n"; got != want {
+		t.Errorf("late span printed %q, want %q", got, want)
+	}
+	out.Reset()
+	_ = c.Shutdown(context.Background())
+	if out.Len() != 0 {
+		t.Errorf("Shutdown printed %q, want nothing open", out.String())
+	}
+}
