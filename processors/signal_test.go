@@ -95,3 +95,31 @@ func TestShutdownOnSignalContainsPanic(t *testing.T) {
 	receive(t, own) // re-raised although Shutdown panicked
 	<-p.called
 }
+
+// deadlineRecorder records whether the ctx it is shut down with was already
+// done.
+type deadlineRecorder struct{ expired chan bool }
+
+func (d deadlineRecorder) Shutdown(ctx context.Context) error {
+	_, has := ctx.Deadline()
+	d.expired <- !has || ctx.Err() != nil
+	return nil
+}
+
+// A timeout <= 0 means DefaultSignalTimeout, not an already expired
+// shutdown that would drop everything queued.
+func TestShutdownOnSignalNoTimeout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	own := notifyOwn(t)
+	d := deadlineRecorder{expired: make(chan bool, 1)}
+	stop := ShutdownOnSignal(d, 0, syscall.SIGUSR1)
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, own)
+	if <-d.expired {
+		t.Error("Shutdown ran with an expired or unbounded ctx")
+	}
+	receive(t, own)
+}
