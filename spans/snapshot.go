@@ -1,8 +1,8 @@
 package spans
 
 // Snapshot returns a shallow copy of d, so that later changes to d's fields do
-// not affect the copy. Slices, maps and values reachable through them are
-// shared, not copied. A typed nil pointer yields a pointer to a zero value.
+// not affect the copy. Pointers (such as a *Usage), slices and maps, and the
+// values reachable through them, are shared, not copied. A typed nil pointer yields a pointer to a zero value.
 // When redact is true, model and tool inputs and outputs and audio are
 // cleared in the copy (see the package documentation). A nil d yields nil.
 func Snapshot(d Data, redact bool) Data {

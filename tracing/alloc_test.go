@@ -19,9 +19,6 @@ func (discard) ForceFlush(context.Context) error { return nil }
 func (discard) Shutdown(context.Context) error   { return nil }
 
 func TestAllocations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocation counts are exact only without -short's instrumentation")
-	}
 	data := &spans.Generation{Model: "gpt-4.1"}
 	pin := func(name string, want float64, f func()) {
 		t.Helper()
@@ -53,7 +50,29 @@ func TestAllocations(t *testing.T) {
 		_, s := tracing.CustomSpan(context.Background(), "c", nil)
 		s.End()
 	})
+	pin("CustomSpan with tracing disabled", 0, func() {
+		_, s := tracing.CustomSpan(ctx, "c", nil)
+		s.End()
+	})
+	pin("HandoffSpan with tracing disabled", 0, func() {
+		_, s := tracing.HandoffSpan(ctx, "a", "b")
+		s.End()
+	})
 	on.SetDisabled(false)
+	offCtx, offTrace := on.StartTrace(ctx, "off", tracing.WithTraceDisabled(true))
+	defer offTrace.End()
+	pin("span in a disabled trace", 0, func() {
+		_, s := tracing.StartSpan(offCtx, data)
+		s.End()
+	})
+	pin("CustomSpan in a disabled trace", 0, func() {
+		_, s := tracing.CustomSpan(offCtx, "c", nil)
+		s.End()
+	})
+	pin("HandoffSpan in a disabled trace", 0, func() {
+		_, s := tracing.HandoffSpan(offCtx, "a", "b")
+		s.End()
+	})
 	// The span (which is also its context), its id, the data snapshot.
 	pin("span start and end", 3, func() {
 		_, s := tracing.StartSpan(ctx, data)

@@ -57,19 +57,26 @@ func TraceFromContext(ctx context.Context) *Trace {
 
 // ContextWithSpan returns a copy of parent in which s is the current span, for
 // carrying a span across an API boundary that lost the context. A nil s
-// returns parent unchanged.
+// returns parent unchanged; a nil parent means [context.Background].
 func ContextWithSpan(parent context.Context, s *Span) context.Context {
 	if s == nil {
 		return parent
+	}
+	if parent == nil {
+		parent = context.Background()
 	}
 	return &scopeCtx{Context: parent, scope: s}
 }
 
 // ContextWithTrace returns a copy of parent in which t is the current trace
-// and no span is open. A nil t returns parent unchanged.
+// and no span is open. A nil t returns parent unchanged; a nil parent means
+// [context.Background].
 func ContextWithTrace(parent context.Context, t *Trace) context.Context {
 	if t == nil {
 		return parent
+	}
+	if parent == nil {
+		parent = context.Background()
 	}
 	return &scopeCtx{Context: parent, scope: t}
 }

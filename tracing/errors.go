@@ -1,6 +1,9 @@
 package tracing
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // SpanError describes what went wrong in a span. It is recorded with
 // [Span.SetError] and exported with the span. SpanError implements error.
@@ -20,8 +23,22 @@ func (e *SpanError) Error() string {
 }
 
 // errorFrom converts err to a SpanError: a *SpanError found with errors.As is
-// copied, any other error becomes its message.
-func errorFrom(err error) *SpanError {
+// copied, any other error becomes its message. A nil *SpanError yields nil.
+// It never panics, not even on an error whose methods do (a typed nil
+// pointer returned as an error, say): fmt then describes the value.
+func errorFrom(err error) (out *SpanError) {
+	if se, ok := err.(*SpanError); ok {
+		if se == nil {
+			return nil
+		}
+		c := *se
+		return &c
+	}
+	defer func() {
+		if recover() != nil {
+			out = &SpanError{Message: fmt.Sprint(err)}
+		}
+	}()
 	var se *SpanError
 	if errors.As(err, &se) && se != nil {
 		c := *se

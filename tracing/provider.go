@@ -27,10 +27,10 @@ type Provider struct {
 	clock     func() time.Time
 	logger    *slog.Logger
 	mu        sync.Mutex // serialises changes to procs and shutdown
-	shutErr   error
 	shutOnce  bool
-	lastPanic atomic.Int64 // unix nanos of the last panic report
-	panics    atomic.Int64 // panics not yet reported
+	shutDone  chan struct{} // closed when the first Shutdown returns
+	lastPanic atomic.Int64  // unix nanos of the last panic report
+	panics    atomic.Int64  // panics not yet reported
 }
 
 // panicReportInterval bounds how often contained processor panics are logged.
@@ -55,10 +55,11 @@ func NewProvider(opts ...Option) *Provider {
 		}
 	}
 	p := &Provider{
-		redact: !cfg.sensitive,
-		ids:    cfg.ids,
-		clock:  cfg.clock,
-		logger: cfg.logger,
+		redact:   !cfg.sensitive,
+		ids:      cfg.ids,
+		clock:    cfg.clock,
+		logger:   cfg.logger,
+		shutDone: make(chan struct{}),
 	}
 	procs := slices.Clone(cfg.processors)
 	p.procs.Store(&procs)
@@ -130,28 +131,44 @@ func (p *Provider) Now() time.Time {
 
 // ForceFlush asks every processor, concurrently, to export what has ended. It
 // returns when all are done or ctx is done, joining their errors with ctx's.
+// A nil ctx means [context.Background].
 func (p *Provider) ForceFlush(ctx context.Context) error {
 	if p == nil {
 		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	return p.each(ctx, "ForceFlush", Processor.ForceFlush)
 }
 
 // Shutdown disables the provider and shuts every processor down concurrently,
 // returning when all are done or ctx is done, with their errors joined with
-// ctx's. Later calls return nil; traces started after Shutdown are nil.
+// ctx's. Traces started after Shutdown are nil. Only the first call shuts
+// down; later calls, concurrent ones included, wait until the first has
+// returned (or their own ctx is done, returning its error) and return nil.
+// A nil ctx means [context.Background].
 func (p *Provider) Shutdown(ctx context.Context) error {
 	if p == nil {
 		return nil
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	p.mu.Lock()
 	if p.shutOnce {
 		p.mu.Unlock()
-		return nil
+		select {
+		case <-p.shutDone:
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("tracing: Shutdown: %w", ctx.Err())
+		}
 	}
 	p.shutOnce = true
 	p.down.Store(true)
 	p.mu.Unlock()
+	defer close(p.shutDone)
 	return p.each(ctx, "Shutdown", Processor.Shutdown)
 }
 
@@ -201,6 +218,7 @@ func (p *Provider) reportPanic(proc Processor, method string, r any) {
 	if !p.lastPanic.CompareAndSwap(last, now) {
 		return // another goroutine is reporting
 	}
+	defer func() { _ = recover() }() // a panicking log handler is contained too
 	l := p.logger
 	if l == nil {
 		l = slog.Default()

@@ -11,14 +11,14 @@ import (
 // Span is one timed operation inside a trace, carrying typed data from the
 // spans package. Start one with [StartSpan] and end it with [Span.End].
 //
-// A nil *Span is valid and means "not recorded": every method is a no-op and
-// every accessor returns the zero value. All methods are safe for concurrent
-// use.
+// A nil *Span, like a zero Span, is valid and means "not recorded": every
+// method is a no-op and every accessor returns the zero value. All methods
+// are safe for concurrent use.
 //
 // The data passed to StartSpan may be filled in until End. End takes a
 // shallow copy (see [spans.Snapshot]); later changes to the data's fields are
-// ignored, but slices and maps reachable from it are shared and must not be
-// changed after End.
+// ignored, but pointers, slices and maps reachable from it (a *spans.Usage,
+// say) are shared and must not be changed after End.
 type Span struct {
 	scope    scopeCtx
 	trace    *Trace
@@ -45,7 +45,7 @@ type Span struct {
 // started from any goroutine with a context derived from the parent's; they
 // nest by context, so concurrent siblings never interfere.
 func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (context.Context, *Span) {
-	if ctx == nil || data == nil {
+	if data == nil {
 		return ctx, nil
 	}
 	var cfg spanConfig
@@ -54,24 +54,14 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 			cfg = o.applySpan(cfg)
 		}
 	}
-	parent := cfg.parent
-	if parent == nil {
-		parent = scopeFrom(ctx)
-	}
-	var tr *Trace
-	var parentID string
-	switch v := parent.(type) {
-	case *Span:
-		tr, parentID = v.trace, v.id
-	case *Trace:
-		tr = v
-	default:
+	tr, parentID := parentOf(ctx, cfg.parent)
+	if tr == nil {
 		return ctx, nil
+	}
+	if ctx == nil {
+		ctx = context.Background() // an explicit parent with a nil ctx
 	}
 	p := tr.provider
-	if !p.Enabled() {
-		return ctx, nil
-	}
 	s := &Span{
 		trace:    tr,
 		id:       cfg.id,
@@ -91,35 +81,69 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 	return &s.scope, s
 }
 
+// parentOf returns the trace a new span belongs to and its parent span's id
+// ("" for a root span of the trace), from the explicit parent when there is
+// one and from ctx otherwise. The trace is nil when the span is not to be
+// recorded: no trace, a disabled trace or provider, or a provider shut down.
+func parentOf(ctx context.Context, explicit any) (*Trace, string) {
+	parent := explicit
+	if parent == nil {
+		parent = scopeFrom(ctx)
+	}
+	var tr *Trace
+	var parentID string
+	switch v := parent.(type) {
+	case *Span:
+		if v != nil {
+			tr, parentID = v.trace, v.id
+		}
+	case *Trace:
+		tr = v
+	}
+	if tr == nil || !tr.provider.Enabled() {
+		return nil, ""
+	}
+	return tr, parentID
+}
+
 // CustomSpan starts a span of [spans.Custom] data with the given name and data,
-// like the Python SDK's custom_span().
+// like the Python SDK's custom_span(). Like StartSpan, it allocates nothing
+// when the span is not recorded.
 func CustomSpan(ctx context.Context, name string, data map[string]any, opts ...SpanOption) (context.Context, *Span) {
-	if scopeFrom(ctx) == nil && !hasParent(opts) {
+	if !recording(ctx, opts) {
 		return ctx, nil // skip the allocation of the data
 	}
 	return StartSpan(ctx, &spans.Custom{Name: name, Data: data}, opts...)
 }
 
-// HandoffSpan starts a span of [spans.Handoff] data from one agent to another.
+// HandoffSpan starts a span of [spans.Handoff] data from one agent to
+// another. Like StartSpan, it allocates nothing when the span is not
+// recorded.
 func HandoffSpan(ctx context.Context, from, to string, opts ...SpanOption) (context.Context, *Span) {
-	if scopeFrom(ctx) == nil && !hasParent(opts) {
+	if !recording(ctx, opts) {
 		return ctx, nil
 	}
 	return StartSpan(ctx, &spans.Handoff{From: from, To: to}, opts...)
 }
 
-func hasParent(opts []SpanOption) bool {
+// recording reports whether a span started with ctx and opts would be
+// recorded, without allocating.
+func recording(ctx context.Context, opts []SpanOption) bool {
+	var explicit any
 	for _, o := range opts {
-		if _, ok := o.(parentOption); ok {
-			return true
+		if po, ok := o.(parentOption); ok {
+			explicit = po.parent
 		}
 	}
-	return false
+	tr, _ := parentOf(ctx, explicit)
+	return tr != nil
 }
 
 // SetError records err as the span's error; the last call before End wins. A
 // *SpanError (found with errors.As) is recorded as is, any other error by its
-// message. A nil err clears the error.
+// message. A nil err, or a nil *SpanError, clears the error. An error whose
+// Error method panics (a typed nil pointer, say) is recorded as fmt prints
+// it; the panic goes no further.
 func (s *Span) SetError(err error) {
 	if s == nil {
 		return
@@ -138,7 +162,7 @@ func (s *Span) SetError(err error) {
 // End ends the span, snapshots its data and hands it to the processors. Only
 // the first call has an effect.
 func (s *Span) End() {
-	if s == nil {
+	if s == nil || s.trace == nil {
 		return
 	}
 	p := s.trace.provider
@@ -174,7 +198,7 @@ func (s *Span) ParentID() string {
 
 // TraceID returns the id of the span's trace.
 func (s *Span) TraceID() string {
-	if s == nil {
+	if s == nil || s.trace == nil {
 		return ""
 	}
 	return s.trace.id

@@ -10,9 +10,9 @@ import (
 // [Provider.StartTrace] and end it with [Trace.End]; spans started from the
 // returned context belong to it.
 //
-// A nil *Trace is valid and means "not recorded": every method is a no-op and
-// every accessor returns the zero value. All methods are safe for concurrent
-// use.
+// A nil *Trace, like a zero Trace, is valid and means "not recorded": every
+// method is a no-op and every accessor returns the zero value. All methods
+// are safe for concurrent use.
 type Trace struct {
 	scope    scopeCtx
 	provider *Provider
@@ -86,7 +86,7 @@ func hideScope(ctx context.Context) context.Context {
 // End ends the trace and hands it to the processors. Only the first call has
 // an effect. Spans still open are not ended.
 func (t *Trace) End() {
-	if t == nil {
+	if t == nil || t.provider == nil {
 		return
 	}
 	t.mu.Lock()

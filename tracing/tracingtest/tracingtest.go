@@ -210,8 +210,9 @@ func (r *Recorder) Tree(traceID string) *Node {
 }
 
 // BuildTree arranges spans under root by their parent ids, children in start
-// order, and returns root.
+// order, and returns root. It does not change list.
 func BuildTree(root *Node, list []*tracing.Span) *Node {
+	list = slices.Clone(list)
 	slices.SortStableFunc(list, func(a, b *tracing.Span) int {
 		return cmp.Or(a.StartTime().Compare(b.StartTime()), a.EndTime().Compare(b.EndTime()), cmp.Compare(a.ID(), b.ID()))
 	})

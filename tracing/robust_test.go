@@ -1,0 +1,154 @@
+package tracing_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+	"github.com/agenttrace/agenttrace-go/tracing/tracingtest"
+)
+
+// These tests hold the tracing API to "never breaks the traced program"
+// when it is handed the mistakes Go programs make.
+
+// derefError's Error method dereferences its receiver.
+type derefError struct{ msg string }
+
+func (e *derefError) Error() string { return e.msg }
+
+// failingCall returns a nil *derefError as an error: a typed nil.
+func failingCall() error {
+	var e *derefError
+	return e
+}
+
+func TestSetErrorTypedNil(t *testing.T) {
+	tp, rec := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	_, s := tracing.StartSpan(ctx, &spans.Function{Name: "f"})
+	s.SetError(failingCall()) // must not panic on the agent's goroutine
+	if e := s.Error(); e == nil || e.Message != "<nil>" {
+		t.Errorf("typed nil error recorded as %#v, want the message fmt gives it", e)
+	}
+	s.SetError(fmt.Errorf("wrapped: %w", failingCall()))
+	if e := s.Error(); e == nil || e.Message == "" {
+		t.Errorf("wrapped typed nil recorded as %#v", e)
+	}
+	var se *tracing.SpanError
+	s.SetError(se)
+	if e := s.Error(); e != nil {
+		t.Errorf("SetError((*SpanError)(nil)) recorded %#v, want it cleared", e)
+	}
+	s.End()
+	tr.End()
+	if len(rec.Spans()) != 1 {
+		t.Fatalf("%d spans recorded", len(rec.Spans()))
+	}
+}
+
+// A zero Span or Trace (built with a composite literal, not started) behaves
+// like a nil one.
+func TestZeroSpanAndTraceAreNoOps(t *testing.T) {
+	var s tracing.Span
+	s.SetError(errors.New("x"))
+	s.End()
+	if s.TraceID() != "" || s.Trace() != nil || s.Ended() {
+		t.Error("a zero Span reports a trace or an end")
+	}
+	var tr tracing.Trace
+	tr.End()
+	if tr.Ended() || tr.Provider() != nil {
+		t.Error("a zero Trace reports an end or a provider")
+	}
+	if _, child := tracing.StartSpan(context.Background(), &spans.Custom{}, tracing.WithParent(&s)); child != nil {
+		t.Error("a span started under a zero Span was recorded")
+	}
+	if _, child := tracing.StartSpan(context.Background(), &spans.Custom{}, tracing.WithParentTrace(&tr)); child != nil {
+		t.Error("a span started under a zero Trace was recorded")
+	}
+}
+
+func TestNilContextsInTheAPI(t *testing.T) {
+	tp, rec := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(nil, "w")
+	_, parent := tracing.StartSpan(ctx, &spans.Agent{Name: "a"})
+	cctx, child := tracing.StartSpan(nil, &spans.Custom{Name: "c"}, tracing.WithParent(parent))
+	if child == nil || cctx == nil || child.ParentID() != parent.ID() {
+		t.Fatalf("StartSpan(nil, ..., WithParent) = %v, %v; want a child of the parent and a usable ctx", cctx, child)
+	}
+	_ = cctx.Done() // usable
+	child.End()
+	if c := tracing.ContextWithSpan(nil, parent); c == nil || c.Done() != nil || tracing.SpanFromContext(c) != parent {
+		t.Error("ContextWithSpan(nil, s) is not a usable context holding s")
+	}
+	if c := tracing.ContextWithTrace(nil, tr); c == nil || c.Value(struct{}{}) != nil || tracing.TraceFromContext(c) != tr {
+		t.Error("ContextWithTrace(nil, t) is not a usable context holding t")
+	}
+	if _, s := tracing.StartSpan(nil, &spans.Custom{}); s != nil {
+		t.Error("StartSpan(nil) with no parent recorded a span")
+	}
+	parent.End()
+	tr.End()
+	if len(rec.Spans()) != 2 {
+		t.Errorf("%d spans recorded, want 2", len(rec.Spans()))
+	}
+}
+
+// slowShutdown is a processor whose Shutdown waits for release.
+type slowShutdown struct {
+	discard
+	release chan struct{}
+}
+
+func (s slowShutdown) Shutdown(context.Context) error { <-s.release; return nil }
+
+// A second Shutdown, concurrent with the first, waits for it, so that a
+// program's deferred Shutdown never returns before a signal handler's has
+// flushed.
+func TestProviderConcurrentShutdownWaits(t *testing.T) {
+	release := make(chan struct{})
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(slowShutdown{release: release}))
+	first := make(chan error, 1)
+	go func() { first <- tp.Shutdown(context.Background()) }()
+	for tp.Enabled() { // the first Shutdown has begun
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := tp.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("waiting Shutdown with a done ctx = %v, want context.Canceled", err)
+	}
+	second := make(chan error, 1)
+	go func() { second <- tp.Shutdown(context.Background()) }()
+	select {
+	case err := <-second:
+		t.Fatalf("second Shutdown returned %v while the first was running", err)
+	case <-time.After(20 * time.Millisecond): // a bounded look, not a timing assertion
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Errorf("first Shutdown = %v", err)
+	}
+	if err := <-second; err != nil {
+		t.Errorf("second Shutdown = %v, want nil", err)
+	}
+}
+
+func TestBuildTreeLeavesItsInputAlone(t *testing.T) {
+	tp, rec := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	_, a := tracing.StartSpan(ctx, &spans.Custom{Name: "a"})
+	_, b := tracing.StartSpan(ctx, &spans.Custom{Name: "b"})
+	b.End()
+	a.End()
+	tr.End()
+	list := rec.Spans() // in end order: b, a
+	tracingtest.BuildTree(&tracingtest.Node{Kind: "trace"}, list)
+	if list[0] != b || list[1] != a {
+		t.Error("BuildTree reordered the caller's slice")
+	}
+}
