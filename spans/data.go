@@ -124,7 +124,9 @@ type Function struct {
 	// Input is the arguments as JSON text. Content.
 	Input string
 	// Output is the result: a string is sent as is, any other value as its
-	// JSON encoding. Content.
+	// JSON encoding (a value with none as a short description of its type
+	// and the encoding error). The OpenAI traces exporter, like the Python
+	// SDK, sends an empty or zero result as null. Content.
 	Output any
 	// MCPData describes the MCP server that served the call, if any.
 	MCPData map[string]any

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/agenttrace/agenttrace-go/spans"
@@ -14,6 +15,7 @@ import (
 // The JSON objects below mirror the Python SDK's export() dictionaries, key
 // for key and in the same order. Pointer and interface fields encode as null
 // when unset; nil slices and maps encode as null too, as Python's None does.
+// The few keys Python adds only when set are tagged omitempty.
 
 type traceJSON struct {
 	Object       string         `json:"object"`
@@ -110,10 +112,19 @@ type customJSON struct {
 	Data any    `json:"data"`
 }
 
+// responseJSON is a response span for the OpenAI endpoint, which takes usage
+// on generation spans only.
 type responseJSON struct {
 	Type       string  `json:"type"`
 	ResponseID *string `json:"response_id"`
-	Usage      any     `json:"usage,omitempty"`
+}
+
+// responseFullJSON is a response span for a custom endpoint: Python sends
+// "usage": self.usage, null when unset.
+type responseFullJSON struct {
+	Type       string     `json:"type"`
+	ResponseID *string    `json:"response_id"`
+	Usage      *usageJSON `json:"usage"`
 }
 
 type mcpToolsJSON struct {
@@ -122,10 +133,12 @@ type mcpToolsJSON struct {
 	Result []string `json:"result"`
 }
 
+// taskDataJSON is the data of a task span. Python adds usage only when it is
+// not None.
 type taskDataJSON struct {
 	SDKSpanType string     `json:"sdk_span_type"`
 	Name        string     `json:"name"`
-	Usage       *taskUsage `json:"usage"`
+	Usage       *taskUsage `json:"usage,omitempty"`
 }
 
 type taskUsage struct {
@@ -137,11 +150,13 @@ type taskUsage struct {
 	CacheWriteInputTokens int64 `json:"cache_write_input_tokens"`
 }
 
+// turnDataJSON is the data of a turn span. Python adds usage only when it is
+// not None.
 type turnDataJSON struct {
 	SDKSpanType string     `json:"sdk_span_type"`
 	Turn        int        `json:"turn"`
 	AgentName   string     `json:"agent_name"`
-	Usage       *turnUsage `json:"usage"`
+	Usage       *turnUsage `json:"usage,omitempty"`
 }
 
 type turnUsage struct {
@@ -216,15 +231,17 @@ func (e *encoder) trace(t *tracing.Trace) ([]byte, error) {
 	return b, nil
 }
 
-func (e *encoder) span(s *tracing.Span) ([]byte, error) {
+// span encodes s, whose trace tr and data d the caller has read from s and
+// checked: neither is nil.
+func (e *encoder) span(s *tracing.Span, tr *tracing.Trace, d spans.Data) ([]byte, error) {
 	out := spanJSON{
 		Object:    "trace.span",
 		ID:        s.ID(),
-		TraceID:   s.TraceID(),
+		TraceID:   tr.ID(),
 		ParentID:  optString(s.ParentID()),
 		StartedAt: optTime(s.StartTime()),
 		EndedAt:   optTime(s.EndTime()),
-		SpanData:  e.spanData(s.Data()),
+		SpanData:  e.spanData(d),
 	}
 	if se := s.Error(); se != nil {
 		out.Error = &errorJSON{Message: se.Message, Data: se.Data}
@@ -239,7 +256,8 @@ func (e *encoder) span(s *tracing.Span) ([]byte, error) {
 	return b, nil
 }
 
-// spanData maps typed span data to the span_data object of its kind.
+// spanData maps typed span data to the span_data object of its kind. d must
+// not be a nil pointer (see isNilData).
 func (e *encoder) spanData(d spans.Data) any {
 	switch d := d.(type) {
 	case *spans.Agent:
@@ -302,9 +320,13 @@ func (e *encoder) spanData(d spans.Data) any {
 		}
 		return customJSON{Type: "custom", Name: d.Name, Data: data}
 	case *spans.Response:
-		r := responseJSON{Type: "response", ResponseID: optString(d.ResponseID)}
-		if d.Usage != nil && !e.rules { // the OpenAI endpoint takes usage on generations only
-			r.Usage = fullUsage(d.Usage)
+		if e.rules { // the OpenAI endpoint takes usage on generations only
+			return responseJSON{Type: "response", ResponseID: optString(d.ResponseID)}
+		}
+		r := responseFullJSON{Type: "response", ResponseID: optString(d.ResponseID)}
+		if d.Usage != nil {
+			u := fullUsage(d.Usage)
+			r.Usage = &u
 		}
 		return r
 	case *spans.MCPListTools:
@@ -356,38 +378,22 @@ func ingestUsage(u *spans.Usage) ingestUsageJSON {
 	}
 }
 
-// functionOutput renders a function's output as the text sent: a string as
-// is, an error as its message, json.RawMessage as its text, anything else as
-// its JSON encoding, or its fmt %v form when it has none. Python sends
-// str(value) instead, which for a dict is its repr.
-func functionOutput(v any) (string, bool) {
-	switch v := v.(type) {
-	case nil:
-		return "", false
-	case string:
-		return v, true
-	case error:
-		return v.Error(), true
-	case json.RawMessage:
-		if json.Valid(v) {
-			return string(v), true
-		}
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err == nil {
-		return string(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})), true
-	}
-	return fmt.Sprint(v), true
-}
-
 // audioFormat defaults to "pcm", as the Python SDK does.
 func audioFormat(f string) string {
 	if f == "" {
 		return "pcm"
 	}
 	return f
+}
+
+// isNilData reports whether d is nil or a nil pointer: the data of a zero
+// tracing.Span, or of a span started with a typed nil and not yet ended.
+func isNilData(d spans.Data) bool {
+	if d == nil {
+		return true
+	}
+	rv := reflect.ValueOf(d)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 func optString(s string) *string {

@@ -1,7 +1,6 @@
 package openaiexport
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -23,8 +22,10 @@ import (
 type Exporter struct {
 	apiKey       string
 	org, project string
-	endpoint     string
-	safeEndpoint string // endpoint without user info, for errors and logs
+	endpoint     string   // as configured, for Endpoint
+	url          *url.URL // endpoint parsed once, in New; nil when it does not parse
+	safeEndpoint string   // endpoint without user info, for errors and logs
+	userinfo     []string // the endpoint's user name and password, redacted like keys
 	rules        bool
 	client       *http.Client
 	ownClient    bool
@@ -63,12 +64,18 @@ func New(opts ...Option) *Exporter {
 			o.apply(&cfg)
 		}
 	}
+	u, err := url.Parse(cfg.endpoint)
+	if err != nil {
+		u = nil // the error quotes the URL, user info and all: it is not kept
+	}
 	e := &Exporter{
 		apiKey:       cfg.apiKey,
 		org:          cfg.org,
 		project:      cfg.project,
 		endpoint:     cfg.endpoint,
-		safeEndpoint: safeURL(cfg.endpoint),
+		url:          u,
+		safeEndpoint: safeURL(u),
+		userinfo:     userinfoSecrets(u),
 		rules:        isDefaultEndpoint(cfg.endpoint),
 		client:       cfg.client,
 		logger:       cfg.logger,
@@ -97,21 +104,28 @@ func New(opts ...Option) *Exporter {
 	return e
 }
 
-// Endpoint returns the URL the exporter posts to.
+// Endpoint returns the URL the exporter posts to, safe to print: without
+// user information, and with any query replaced by "[REDACTED]".
 func (e *Exporter) Endpoint() string {
 	if e == nil {
 		return ""
 	}
-	return e.endpoint
+	return e.safeEndpoint
 }
 
 // Export posts the trace starts and span ends among items, in their order,
 // one POST per API key; it skips trace ends. An item's key is its trace's own
 // key (see tracing.WithTracingAPIKey), else the exporter's. Items with no key
-// are dropped, with one warning per exporter. The result is nil when every
-// item was delivered, and otherwise joins a [*processors.PartialError] per
-// cause: DropNoAPIKey, DropExportFailed (after the retries, or when an item
-// cannot be encoded) or DropAfterShutdown. Errors never contain a key.
+// are dropped, with one warning per exporter. Malformed items (a trace start
+// without a trace, a span end without a span, a span with no trace or with
+// nil data) and items that cannot be encoded are dropped; the rest of the
+// batch still goes out. Once [Exporter.Shutdown] has begun, no new POST is
+// started: the groups not yet posted are dropped. The result is nil when
+// every item was delivered, and otherwise joins a [*processors.PartialError]
+// per cause: DropNoAPIKey, DropExportFailed (after the retries, for a
+// malformed or unencodable item, or for a group not posted because of
+// Shutdown) or DropAfterShutdown. Errors never contain a key or the
+// endpoint's user information.
 func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	if !e.begin() {
 		if n := countSent(items); n > 0 {
@@ -125,6 +139,7 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	defer context.AfterFunc(e.aborting, cancel)()
 
 	groups, errs := e.group(items)
+	notPosted := 0
 	for _, g := range groups {
 		if g.key == "" {
 			if !e.warnedNoKey.Swap(true) {
@@ -135,102 +150,27 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 				Err: errors.New("openaiexport: no API key")})
 			continue
 		}
+		if e.stopping.Err() != nil { // Shutdown has begun: start no new POST
+			notPosted += len(g.items)
+			continue
+		}
 		if err := e.post(ctx, g.key, body(g.items), len(g.items)); err != nil {
 			errs = append(errs, &processors.PartialError{Dropped: len(g.items), Reason: processors.DropExportFailed, Err: err})
 		}
 	}
+	if notPosted > 0 {
+		errs = append(errs, &processors.PartialError{Dropped: notPosted, Reason: processors.DropExportFailed, Err: errNotPosted})
+	}
 	return errors.Join(errs...)
 }
 
-// group is the encoded items of one API key, in queue order.
-type group struct {
-	key   string
-	items [][]byte
-}
-
-// group encodes the items the ingest endpoint takes and groups them by key,
-// the groups in order of their first item. Items that fail to encode are
-// reported as errors.
-func (e *Exporter) group(items []processors.Item) ([]*group, []error) {
-	enc := encoder{rules: e.rules}
-	var groups []*group
-	byKey := map[string]*group{}
-	var errs []error
-	failed := 0
-	var firstErr error
-	for _, it := range items {
-		var b []byte
-		var err error
-		var key string
-		switch {
-		case it.Event == processors.TraceStarted && it.Trace != nil:
-			key = it.Trace.TracingAPIKey()
-			b, err = enc.trace(it.Trace)
-		case it.Event == processors.SpanEnded && it.Span != nil:
-			key = it.Span.Trace().TracingAPIKey()
-			b, err = enc.span(it.Span)
-		default:
-			continue
-		}
-		if err != nil {
-			failed++
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
-		}
-		if key == "" {
-			key = e.apiKey
-		}
-		g := byKey[key]
-		if g == nil {
-			g = &group{key: key}
-			byKey[key] = g
-			groups = append(groups, g)
-		}
-		g.items = append(g.items, b)
-	}
-	if failed > 0 {
-		errs = append(errs, &processors.PartialError{Dropped: failed, Reason: processors.DropExportFailed, Err: firstErr})
-	}
-	return groups, errs
-}
-
-// body joins encoded items into {"data":[...]}.
-func body(items [][]byte) []byte {
-	n := len(`{"data":[]}`) + len(items)
-	for _, it := range items {
-		n += len(it)
-	}
-	var b bytes.Buffer
-	b.Grow(n)
-	b.WriteString(`{"data":[`)
-	for i, it := range items {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(it)
-	}
-	b.WriteString(`]}`)
-	return b.Bytes()
-}
-
-// countSent counts the items Export would send.
-func countSent(items []processors.Item) int {
-	n := 0
-	for _, it := range items {
-		if (it.Event == processors.TraceStarted && it.Trace != nil) || (it.Event == processors.SpanEnded && it.Span != nil) {
-			n++
-		}
-	}
-	return n
-}
-
 // Shutdown stops retry waits at once, so that an export in progress gives up
-// after its current attempt, and waits for exports in progress to return. If
-// ctx is done first, their requests are cancelled and ctx's error returned.
-// Later exports drop their items as DropAfterShutdown. Only the first call
-// has an effect; later calls return nil.
+// after its current attempt and starts no new POST (the API-key groups of
+// its batch not yet posted are dropped as DropExportFailed), and waits for
+// exports in progress to return. If ctx is done first, their requests are
+// cancelled and ctx's error returned. Later exports drop their items as
+// DropAfterShutdown. Only the first call has an effect; later calls return
+// nil.
 func (e *Exporter) Shutdown(ctx context.Context) error {
 	if e == nil {
 		return nil
@@ -298,13 +238,4 @@ func (e *Exporter) log() *slog.Logger {
 // Python SDK does: the whole URL, ignoring a trailing slash.
 func isDefaultEndpoint(endpoint string) bool {
 	return strings.TrimRight(endpoint, "/") == DefaultEndpoint
-}
-
-// safeURL returns endpoint without user information.
-func safeURL(endpoint string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return "(invalid endpoint URL)"
-	}
-	return u.Redacted()
 }

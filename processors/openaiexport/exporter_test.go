@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -186,6 +187,42 @@ func TestAfterShutdown(t *testing.T) {
 	}
 	if n := len(srv.requests()); n != 0 {
 		t.Errorf("%d requests after shutdown", n)
+	}
+}
+
+// TestShutdownSkipsRemainingGroups interrupts the first key's retry wait
+// with Shutdown: the second key's group is not posted but dropped, with an
+// error saying why.
+func TestShutdownSkipsRemainingGroups(t *testing.T) {
+	srv := newCapture(t, 500, 500, 500, 500)
+	exp := New(WithEndpoint(srv.URL()), WithAPIKey("sk-default"))
+	started := make(chan time.Duration, 1)
+	exp.sleep = blockingSleeper(started)
+	items := twoTraces(t, "sk-trace")
+	done := make(chan error, 1)
+	go func() { done <- exp.Export(context.Background(), items) }()
+	<-started // the first group's first attempt failed
+	if err := exp.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	if n := len(srv.requests()); n != 1 {
+		t.Errorf("%d requests; the export should have given up after the interrupted attempt", n)
+	}
+	// 3 items of the interrupted group, 2 of the group not posted.
+	if got := processors.Dropped(err, len(items)); !cmp.Equal(got, map[processors.DropReason]int{processors.DropExportFailed: 5}) {
+		t.Errorf("Dropped = %v (err %v), want 5 export_failed", got, err)
+	}
+	var notPosted *processors.PartialError
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			if pe, ok := e.(*processors.PartialError); ok && errors.Is(pe, errShutdown) && pe.Dropped == 2 {
+				notPosted = pe
+			}
+		}
+	}
+	if notPosted == nil || !strings.Contains(notPosted.Error(), "shut down before these items were posted") {
+		t.Errorf("no error for the group not posted in %v", err)
 	}
 }
 

@@ -1,15 +1,21 @@
 package openaiexport
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -207,4 +213,75 @@ func (n *noWait) Waits() []time.Duration {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return append([]time.Duration(nil), n.waits...)
+}
+
+// childEnv names the test a child process runs (see runInChild).
+const childEnv = "OPENAIEXPORT_TEST_CHILD"
+
+// runInChild runs the calling top-level test in a child process, for tests
+// of failures that would kill the test binary (a fatal stack overflow cannot
+// be recovered). In the parent it runs the child, fails t if the child
+// fails, and returns false; in the child it returns true, and the caller
+// runs the test body.
+func runInChild(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(childEnv) == t.Name() {
+		return true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), childEnv+"="+t.Name())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if len(out) > 4000 {
+			out = append(out[:2000:2000], append([]byte("\n...\n"), out[len(out)-2000:]...)...)
+		}
+		t.Errorf("the test failed in a child process (%v):\n%s", err, out)
+	}
+	return false
+}
+
+// rawServer is an ingest server on 127.0.0.1 that reads each request and
+// writes resp, a raw HTTP response, byte for byte: net/http servers cannot
+// set a custom reason phrase. It returns the endpoint URL.
+func rawServer(t *testing.T, resp string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				r := bufio.NewReader(c)
+				n := 0
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "Content-Length") {
+						n, _ = strconv.Atoi(strings.TrimSpace(v))
+					}
+					if line == "\r\n" {
+						break
+					}
+				}
+				if _, err := io.CopyN(io.Discard, r, int64(n)); err != nil {
+					return
+				}
+				_, _ = c.Write([]byte(resp))
+			})
+		}
+	})
+	t.Cleanup(func() {
+		ln.Close()
+		wg.Wait()
+	})
+	return "http://" + ln.Addr().String() + "/v1/traces/ingest"
 }

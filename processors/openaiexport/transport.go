@@ -8,9 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/agenttrace/agenttrace-go/internal/retry"
 )
@@ -21,34 +21,57 @@ const maxErrorBody = 512
 // errShutdown ends a retry wait when the exporter shuts down.
 var errShutdown = errors.New("openaiexport: exporter shut down")
 
-// post sends body with key, retrying 5xx answers and network errors. The
-// returned error never holds the key.
+// errNotPosted is the cause given for the groups of a batch that were not
+// posted because the exporter was shut down.
+var errNotPosted = fmt.Errorf("%w before these items were posted", errShutdown)
+
+// errInvalidEndpoint is the error of every POST to an endpoint that does not
+// parse. It does not quote the URL, which may hold a password.
+var errInvalidEndpoint = errors.New("openaiexport: build request: invalid endpoint URL (it does not parse)")
+
+// post sends body with key, retrying 5xx answers and network errors. Each
+// attempt's error is redacted (see [redactor]) before anything sees it, so
+// neither the logs nor the returned error hold a key or the endpoint's user
+// information.
 func (e *Exporter) post(ctx context.Context, key string, body []byte, items int) error {
+	red := e.redactorFor(key)
 	attempt := 0
 	err := e.policy.Do(ctx, e.waitFunc(), func(ctx context.Context) error {
 		attempt++
-		err := e.postOnce(ctx, key, body)
-		if err != nil {
-			e.log().Debug("agenttrace: OpenAI traces export attempt failed",
-				slog.Int("attempt", attempt), slog.Int("items", items),
-				slog.String("error", err.Error()))
+		err := e.postOnce(ctx, key, body, red)
+		if err == nil {
+			return nil
 		}
-		return err
+		// The one choke point: the whole message, status line included.
+		safe := errors.New(red.redact(err.Error()))
+		e.log().Debug("agenttrace: OpenAI traces export attempt failed",
+			slog.Int("attempt", attempt), slog.Int("items", items),
+			slog.String("error", safe.Error()))
+		if re, ok := errors.AsType[*retry.Error](err); ok {
+			return &retry.Error{Err: safe, Retry: re.Retry, After: re.After}
+		}
+		return safe
 	})
 	if err != nil {
-		return errors.New(redact(err.Error(), key))
+		return errors.New(red.redact(err.Error())) // joined with shutdown or context errors
 	}
 	return nil
 }
 
 // postOnce makes one attempt. It returns nil on a 2xx answer, a permanent
 // error on a 4xx answer (429 included, as in the Python SDK) and a retryable
-// error otherwise.
-func (e *Exporter) postOnce(ctx context.Context, key string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return retry.Permanent(fmt.Errorf("openaiexport: build request: %s", redact(err.Error(), key)))
+// error otherwise. The error may hold secrets; post redacts it.
+func (e *Exporter) postOnce(ctx context.Context, key string, body []byte, red redactor) error {
+	if e.url == nil {
+		return retry.Permanent(errInvalidEndpoint)
 	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", bytes.NewReader(body))
+	if err != nil {
+		return retry.Permanent(fmt.Errorf("openaiexport: build request: %w", err))
+	}
+	u := *e.url // parsed once, in New
+	req.URL = &u
+	req.Host = strings.TrimSuffix(u.Host, ":") // as http.NewRequest does for an empty port
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("OpenAI-Beta", "traces=v1")
@@ -60,20 +83,27 @@ func (e *Exporter) postOnce(ctx context.Context, key string, body []byte) error 
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {
-		err = errors.New("openaiexport: " + redact(err.Error(), key)) // names the method and URL already
+		// The *url.Error of Do quotes the URL with its user name: give the
+		// safe URL instead.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
+		err = fmt.Errorf("openaiexport: POST %s: %w", e.safeEndpoint, err)
 		if ctx.Err() != nil {
 			return retry.Permanent(err)
 		}
 		return retry.Retryable(err, 0)
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var snippet string
+	if resp.StatusCode >= 300 {
+		snippet = red.snippet(resp.Body)
+	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	if resp.StatusCode < 300 {
 		return nil
 	}
-	err = fmt.Errorf("openaiexport: POST %s: %s: %s", e.safeEndpoint, resp.Status,
-		redact(strings.TrimSpace(strings.ToValidUTF8(string(snippet), string(utf8.RuneError))), key))
+	err = fmt.Errorf("openaiexport: POST %s: %s: %s", e.safeEndpoint, resp.Status, snippet)
 	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
 		return retry.Permanent(err)
 	}
@@ -99,12 +129,4 @@ func (e *Exporter) waitFunc() retry.Sleeper {
 		}
 		return nil
 	}
-}
-
-// redact removes every occurrence of key from s.
-func redact(s, key string) string {
-	if key == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, key, "[REDACTED]")
 }

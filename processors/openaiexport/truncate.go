@@ -26,11 +26,12 @@ const maxPreviewBytes = 512
 // and otherwise a JSON value that fits: strings cut and suffixed with
 // "... [truncated]", objects and arrays shrunk largest child first. A value
 // that cannot be encoded becomes {"truncated":true,"original_type":...,
-// "preview":...}.
+// "preview":...}, where the preview describes its type and the encoding
+// error (see unencodable).
 func truncateField(v any, limit int) any {
 	b, err := compact(v)
 	if err != nil {
-		return unencodable(v)
+		return unencodable(v, err)
 	}
 	if len(b) <= limit {
 		return json.RawMessage(b)
@@ -39,7 +40,7 @@ func truncateField(v any, limit int) any {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&g); err != nil {
-		return unencodable(v)
+		return unencodable(v, err)
 	}
 	// Dropping children can leave a comma's worth of slack unaccounted for:
 	// check, and shrink to a tighter budget if needed.
@@ -55,12 +56,15 @@ func truncateField(v any, limit int) any {
 	return truncSuffix
 }
 
-// unencodable describes a value that has no JSON encoding.
-func unencodable(v any) map[string]any {
+// unencodable stands in for a value v that has no JSON encoding, err being
+// the encoding error. Python's preview is str(value); Go's describes the
+// type and the error instead (see describe), since fmt's %v has no cycle
+// check and a cyclic value is a common reason for having no encoding.
+func unencodable(v any, err error) map[string]any {
 	return map[string]any{
 		"truncated":     true,
 		"original_type": fmt.Sprintf("%T", v),
-		"preview":       cutPreview(fmt.Sprint(v)),
+		"preview":       cutPreview(describe(v, err)),
 	}
 }
 

@@ -184,6 +184,26 @@ func TestTruncateUnencodable(t *testing.T) {
 	}
 }
 
+// TestTruncateUnencodableCyclic checks that the preview of a cyclic value
+// describes it rather than formatting it with fmt, which would overflow the
+// stack (fatally, hence the child process).
+func TestTruncateUnencodableCyclic(t *testing.T) {
+	if !runInChild(t) {
+		return
+	}
+	m := map[string]any{"k": "v"}
+	m["self"] = m
+	got, ok := truncateField(m, maxFieldBytes).(map[string]any)
+	want := map[string]any{
+		"truncated":     true,
+		"original_type": "map[string]interface {}",
+		"preview":       "<map[string]interface {}: json: unsupported value: encountered a cycle via map[string]interface {}>",
+	}
+	if !ok || !cmp.Equal(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+}
+
 func encodedSize(t *testing.T, v any) int {
 	t.Helper()
 	b, err := compact(v)
