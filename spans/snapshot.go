@@ -1,10 +1,12 @@
 package spans
 
-// Snapshot returns a shallow copy of d, so that later changes to d's fields do
-// not affect the copy. Pointers (such as a *Usage), slices and maps, and the
-// values reachable through them, are shared, not copied. A typed nil pointer yields a pointer to a zero value.
-// When redact is true, model and tool inputs and outputs and audio are
-// cleared in the copy (see the package documentation). A nil d yields nil.
+// Snapshot returns a copy of d, so that later changes to d's fields do not
+// affect the copy. A *Usage is copied too (usage totals are often kept in one
+// value and updated as a run goes on); other pointers, slices and maps, and
+// the values reachable through them, are shared, not copied. A typed nil
+// pointer yields a pointer to a zero value. When redact is true, model and
+// tool inputs and outputs and audio are cleared in the copy (see the package
+// documentation). A nil d yields nil.
 func Snapshot(d Data, redact bool) Data {
 	if d == nil {
 		return nil
@@ -24,11 +26,15 @@ func (d *Generation) snapshot(redact bool) Data {
 	if d == nil {
 		return &Generation{}
 	}
-	c := *d
+	c := &struct {
+		d Generation
+		u Usage
+	}{d: *d} // one allocation for the data and its usage
+	c.d.Usage = copyUsage(d.Usage, &c.u)
 	if redact {
-		c.Input, c.Output = nil, nil
+		c.d.Input, c.d.Output = nil, nil
 	}
-	return &c
+	return &c.d
 }
 
 func (d *Function) snapshot(redact bool) Data {
@@ -103,11 +109,15 @@ func (d *Response) snapshot(redact bool) Data {
 	if d == nil {
 		return &Response{}
 	}
-	c := *d
+	c := &struct {
+		d Response
+		u Usage
+	}{d: *d}
+	c.d.Usage = copyUsage(d.Usage, &c.u)
 	if redact {
-		c.Input = nil
+		c.d.Input = nil
 	}
-	return &c
+	return &c.d
 }
 
 func (d *MCPListTools) snapshot(bool) Data {
@@ -122,14 +132,31 @@ func (d *Task) snapshot(bool) Data {
 	if d == nil {
 		return &Task{}
 	}
-	c := *d
-	return &c
+	c := &struct {
+		d Task
+		u Usage
+	}{d: *d}
+	c.d.Usage = copyUsage(d.Usage, &c.u)
+	return &c.d
 }
 
 func (d *Turn) snapshot(bool) Data {
 	if d == nil {
 		return &Turn{}
 	}
-	c := *d
-	return &c
+	c := &struct {
+		d Turn
+		u Usage
+	}{d: *d}
+	c.d.Usage = copyUsage(d.Usage, &c.u)
+	return &c.d
+}
+
+// copyUsage copies *u into dst and returns dst, or returns nil when u is.
+func copyUsage(u, dst *Usage) *Usage {
+	if u == nil {
+		return nil
+	}
+	*dst = *u
+	return dst
 }

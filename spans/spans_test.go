@@ -115,3 +115,41 @@ func TestNilDataIsSafe(t *testing.T) {
 		t.Error("Usage.Total")
 	}
 }
+
+// Usage is copied with the data: a running total updated after End does not
+// change what was recorded.
+func TestSnapshotCopiesUsage(t *testing.T) {
+	for _, d := range []spans.Data{
+		&spans.Generation{Usage: &spans.Usage{InputTokens: 1}},
+		&spans.Response{Usage: &spans.Usage{InputTokens: 1}},
+		&spans.Task{Usage: &spans.Usage{InputTokens: 1}},
+		&spans.Turn{Usage: &spans.Usage{InputTokens: 1}},
+	} {
+		snap := spans.Snapshot(d, false)
+		live := usageOf(d)
+		live.InputTokens = 99
+		if got := usageOf(snap); got == live || got.InputTokens != 1 {
+			t.Errorf("%v: snapshot usage %+v follows the live value", d.Kind(), got)
+		}
+		if usageOf(spans.Snapshot(d, true)).InputTokens != 99 {
+			t.Errorf("%v: a redacted snapshot lost its usage", d.Kind())
+		}
+	}
+	if (spans.Snapshot(&spans.Generation{}, false)).(*spans.Generation).Usage != nil {
+		t.Error("a nil usage became non-nil")
+	}
+}
+
+func usageOf(d spans.Data) *spans.Usage {
+	switch d := d.(type) {
+	case *spans.Generation:
+		return d.Usage
+	case *spans.Response:
+		return d.Usage
+	case *spans.Task:
+		return d.Usage
+	case *spans.Turn:
+		return d.Usage
+	}
+	return nil
+}

@@ -42,6 +42,11 @@ func TestAllocations(t *testing.T) {
 		s.SetError(nil)
 		s.End()
 	})
+	pin("Recording with tracing disabled", 0, func() {
+		if tracing.Recording(ctx) {
+			t.Fatal("Recording with tracing disabled")
+		}
+	})
 	pin("span with no trace in the context", 0, func() {
 		_, s := tracing.StartSpan(context.Background(), data)
 		s.End()

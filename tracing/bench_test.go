@@ -33,6 +33,36 @@ func BenchmarkSpanDisabled(b *testing.B) {
 	}
 }
 
+// BenchmarkSpanDisabledLiteral builds the data per call, as instrumented
+// code usually does: the literal escapes to the heap even when no span is
+// recorded. BenchmarkSpanDisabledGuarded checks Recording first.
+func BenchmarkSpanDisabledLiteral(b *testing.B) {
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	tp.SetDisabled(true)
+	b.ReportAllocs()
+	for b.Loop() {
+		_, s := tracing.StartSpan(ctx, &spans.Generation{Model: "gpt-4.1"})
+		s.End()
+	}
+}
+
+func BenchmarkSpanDisabledGuarded(b *testing.B) {
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	tp.SetDisabled(true)
+	b.ReportAllocs()
+	for b.Loop() {
+		var s *tracing.Span
+		if tracing.Recording(ctx) {
+			_, s = tracing.StartSpan(ctx, &spans.Generation{Model: "gpt-4.1"})
+		}
+		s.End()
+	}
+}
+
 func BenchmarkSpanNoTrace(b *testing.B) {
 	ctx := context.Background()
 	data := &spans.Generation{Model: "gpt-4.1"}

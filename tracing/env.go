@@ -8,10 +8,14 @@ import (
 // Environment variables read by [NewProvider] (once, as defaults that options
 // override).
 const (
-	// EnvDisableTracing disables tracing when "1" or "true" (any case).
+	// EnvDisableTracing disables tracing when it is "1", "true", "yes" or "on"
+	// (any case, surrounding spaces ignored); any other value, or none,
+	// leaves tracing on. The Python SDK reads "1" and "true".
 	EnvDisableTracing = "OPENAI_AGENTS_DISABLE_TRACING"
-	// EnvIncludeSensitiveData, when "0" or "false" (any case), makes spans
-	// drop model and tool inputs and outputs and audio. The default is true.
+	// EnvIncludeSensitiveData, when set, keeps model and tool inputs and
+	// outputs and audio in spans only when it is "1", "true", "yes" or "on"
+	// (any case, surrounding spaces ignored): any other value, a typo or ""
+	// included, leaves them out, as in the Python SDK. Unset means include.
 	EnvIncludeSensitiveData = "OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA"
 )
 
@@ -21,21 +25,22 @@ type envConfig struct {
 }
 
 func readEnv() envConfig {
+	sensitive := true
+	if v, ok := os.LookupEnv(EnvIncludeSensitiveData); ok {
+		sensitive = isTrue(v) // fail closed: only a clear yes keeps content
+	}
 	return envConfig{
-		disabled:         parseBool(os.Getenv(EnvDisableTracing), false),
-		includeSensitive: parseBool(os.Getenv(EnvIncludeSensitiveData), true),
+		disabled:         isTrue(os.Getenv(EnvDisableTracing)),
+		includeSensitive: sensitive,
 	}
 }
 
-// parseBool reads "1", "true", "yes", "on" as true and "0", "false", "no",
-// "off" as false (any case, surrounding spaces ignored); anything else,
-// including "", yields def.
-func parseBool(v string, def bool) bool {
+// isTrue reports whether v is "1", "true", "yes" or "on", in any case, with
+// surrounding spaces ignored.
+func isTrue(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "1", "true", "yes", "on":
 		return true
-	case "0", "false", "no", "off":
-		return false
 	}
-	return def
+	return false
 }

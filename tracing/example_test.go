@@ -84,3 +84,18 @@ func ExampleProvider_AddTraceProcessor() {
 	// trace "hooks"
 	// └─ handoff "Triage -> Billing"
 }
+
+func ExampleRecording() {
+	tp := tracing.NewProvider(tracing.WithDisabled(true))
+	ctx, tr := tp.StartTrace(context.Background(), "workflow")
+	defer tr.End()
+
+	// On a hot path, build the span data only when it will be recorded.
+	var span *tracing.Span
+	if tracing.Recording(ctx) {
+		ctx, span = tracing.StartSpan(ctx, &spans.Generation{Model: "gpt-4.1"})
+	}
+	defer span.End() // a nil span is fine
+	fmt.Println(tracing.Recording(ctx), span == nil)
+	// Output: false true
+}

@@ -61,6 +61,16 @@ func hexID(prefix string, raw [12]byte) string {
 	return string(b[:n+24])
 }
 
+// NewTraceID returns a new random trace id, "trace_" + 32 lowercase hex
+// digits, as the default generator makes (the Python SDK's gen_trace_id),
+// for [WithTraceID].
+func NewTraceID() string { return randomIDs{}.NewTraceID() }
+
+// NewSpanID returns a new random span id, "span_" + 24 lowercase hex digits,
+// as the default generator makes (the Python SDK's gen_span_id), for
+// [WithSpanID].
+func NewSpanID() string { return randomIDs{}.NewSpanID() }
+
 // NewGroupID returns a new random group id, "group_" + 24 lowercase hex digits,
 // for linking the traces of one conversation (see [WithGroupID]).
 func NewGroupID() string { return randomHexID(GroupIDPrefix) }

@@ -152,3 +152,24 @@ func TestBuildTreeLeavesItsInputAlone(t *testing.T) {
 		t.Error("BuildTree reordered the caller's slice")
 	}
 }
+
+func TestNewIDsAndSpanName(t *testing.T) {
+	if id := tracing.NewTraceID(); !isHexID(id, "trace_", 32) {
+		t.Errorf("NewTraceID() = %q", id)
+	}
+	if id := tracing.NewSpanID(); !isHexID(id, "span_", 24) {
+		t.Errorf("NewSpanID() = %q", id)
+	}
+	if tracing.NewTraceID() == tracing.NewTraceID() || tracing.NewSpanID() == tracing.NewSpanID() {
+		t.Error("ids repeat")
+	}
+	tp, _ := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	_, s := tracing.StartSpan(ctx, &spans.Function{Name: "lookup_order"})
+	defer s.End()
+	var none *tracing.Span
+	if s.Name() != "lookup_order" || none.Name() != "" {
+		t.Errorf("Name() = %q, nil span %q", s.Name(), none.Name())
+	}
+}

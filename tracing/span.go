@@ -15,10 +15,10 @@ import (
 // method is a no-op and every accessor returns the zero value. All methods
 // are safe for concurrent use.
 //
-// The data passed to StartSpan may be filled in until End. End takes a
-// shallow copy (see [spans.Snapshot]); later changes to the data's fields are
-// ignored, but pointers, slices and maps reachable from it (a *spans.Usage,
-// say) are shared and must not be changed after End.
+// The data passed to StartSpan may be filled in until End. End takes a copy
+// (see [spans.Snapshot]): later changes to the data's fields and to its
+// *spans.Usage are ignored, but slices, maps and other pointers reachable
+// from it are shared and must not be changed after End.
 type Span struct {
 	scope    scopeCtx
 	trace    *Trace
@@ -126,6 +126,23 @@ func HandoffSpan(ctx context.Context, from, to string, opts ...SpanOption) (cont
 	return StartSpan(ctx, &spans.Handoff{From: from, To: to}, opts...)
 }
 
+// Recording reports whether a span started from ctx would be recorded: ctx
+// holds an enabled trace of an enabled provider that is not shut down. It
+// costs a context lookup and allocates nothing. StartSpan itself allocates
+// nothing when it records nothing, but the data handed to it is the caller's:
+// a composite literal such as &spans.Generation{...} escapes to the heap
+// whether or not the span is recorded. Where that matters, build the data
+// only when Recording says so, as log/slog's Enabled is used:
+//
+//	if tracing.Recording(ctx) {
+//		ctx, span = tracing.StartSpan(ctx, &spans.Generation{Model: model, Input: msgs})
+//	}
+//	defer span.End() // a nil span is fine
+func Recording(ctx context.Context) bool {
+	tr, _ := parentOf(ctx, nil)
+	return tr != nil
+}
+
 // recording reports whether a span started with ctx and opts would be
 // recorded, without allocating.
 func recording(ctx context.Context, opts []SpanOption) bool {
@@ -210,6 +227,15 @@ func (s *Span) Trace() *Trace {
 		return nil
 	}
 	return s.trace
+}
+
+// Name returns the span's name as its data gives it (see
+// [spans.Data.SpanName]): the agent, tool or model name, for instance.
+func (s *Span) Name() string {
+	if d := s.Data(); d != nil {
+		return d.SpanName()
+	}
+	return ""
 }
 
 // Kind returns the kind of the span's data.

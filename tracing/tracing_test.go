@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -195,7 +196,7 @@ func TestEnvironmentSwitches(t *testing.T) {
 	cases := []struct {
 		env     string
 		enabled bool
-	}{{"1", false}, {"true", false}, {"TRUE", false}, {"0", true}, {"false", true}, {"", true}, {"maybe", true}}
+	}{{"1", false}, {"true", false}, {"TRUE", false}, {" yes", false}, {"on", false}, {"0", true}, {"false", true}, {"", true}, {"maybe", true}}
 	for _, c := range cases {
 		t.Run("disable="+c.env, func(t *testing.T) {
 			t.Setenv(tracing.EnvDisableTracing, c.env)
@@ -210,7 +211,10 @@ func TestEnvironmentSwitches(t *testing.T) {
 			t.Fatal("WithDisabled(false) must override the environment")
 		}
 	})
-	for env, want := range map[string]bool{"": true, "0": false, "false": false, "1": true, "True": true} {
+	// As in the Python SDK, content is kept only on a clear yes: a typo, or
+	// an empty value, leaves it out.
+	for env, want := range map[string]bool{"0": false, "false": false, "1": true, "True": true, " yes ": true, "on": true,
+		"": false, "n": false, "f": false, "disabled": false, "ture": false} {
 		t.Run("sensitive="+env, func(t *testing.T) {
 			t.Setenv(tracing.EnvIncludeSensitiveData, env)
 			if got := tracing.NewProvider().IncludesSensitiveData(); got != want {
@@ -218,6 +222,13 @@ func TestEnvironmentSwitches(t *testing.T) {
 			}
 		})
 	}
+	t.Run("sensitive unset", func(t *testing.T) {
+		t.Setenv(tracing.EnvIncludeSensitiveData, "") // restored after the test
+		os.Unsetenv(tracing.EnvIncludeSensitiveData)
+		if !tracing.NewProvider().IncludesSensitiveData() {
+			t.Fatal("unset must mean include")
+		}
+	})
 }
 
 func TestSensitiveDataIsDroppedAtEnd(t *testing.T) {

@@ -4,11 +4,14 @@
 //
 //	tp, rec := tracingtest.NewProvider()
 //	runMyAgent(ctx, tp)
-//	got := rec.Tree(rec.Traces()[0].ID())
 //	want := &tracingtest.Node{Kind: "trace", Name: "my workflow", Children: []*tracingtest.Node{
 //		{Kind: "agent", Name: "Planner"},
 //	}}
-//	if diff := cmp.Diff(want, got); diff != "" { t.Error(diff) }
+//	if diff := cmp.Diff(want, rec.OnlyTree(t)); diff != "" { t.Error(diff) }
+//
+// Children are in start order. Spans started by concurrent goroutines start
+// in whatever order the scheduler picks: compare such trees with
+// cmp.Diff(want, got, tracingtest.IgnoreSiblingOrder()).
 package tracingtest
 
 import (
@@ -18,7 +21,11 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
@@ -207,6 +214,51 @@ func (r *Recorder) Tree(traceID string) *Node {
 		root = &Node{Kind: "trace", Name: list[0].Trace().Name()}
 	}
 	return BuildTree(root, list)
+}
+
+// OnlyTree returns the tree of the one trace that has ended, or fails t
+// (with t.Fatalf) when not exactly one has: the code under test may have
+// forgotten to end its trace.
+func (r *Recorder) OnlyTree(t testing.TB) *Node {
+	t.Helper()
+	traces := r.Traces()
+	if len(traces) != 1 {
+		names := make([]string, len(traces))
+		for i, tr := range traces {
+			names[i] = tr.Name()
+		}
+		t.Fatalf("tracingtest: %d traces ended %q, want exactly 1 (is End called on the trace?)", len(traces), names)
+		return nil
+	}
+	return r.Tree(traces[0].ID())
+}
+
+// IgnoreSiblingOrder returns a go-cmp option under which the children of
+// every node compare as a set, for trees with spans from concurrent
+// goroutines. It orders siblings by kind, name, error and then their own
+// children.
+func IgnoreSiblingOrder() gocmp.Option {
+	return cmpopts.SortSlices(func(a, b *Node) bool { return compareNodes(a, b) < 0 })
+}
+
+func compareNodes(a, b *Node) int {
+	if a == nil || b == nil {
+		return cmp.Compare(boolInt(a != nil), boolInt(b != nil))
+	}
+	if c := cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Error, b.Error)); c != 0 {
+		return c
+	}
+	x, y := slices.Clone(a.Children), slices.Clone(b.Children)
+	slices.SortFunc(x, compareNodes)
+	slices.SortFunc(y, compareNodes)
+	return slices.CompareFunc(x, y, compareNodes)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // BuildTree arranges spans under root by their parent ids, children in start
