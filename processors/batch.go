@@ -113,8 +113,9 @@ var _ tracing.Processor = (*Batcher)(nil)
 // [DefaultExportTimeout], drops reported at most every
 // [DefaultReportInterval] through [slog.Default].
 //
-// A nil exp gives a Batcher that is already shut down: it starts no
-// goroutine and counts every item as [DropAfterShutdown].
+// A nil exp, or a typed nil pointer (what an exporter constructor whose
+// error was ignored returns), gives a Batcher that is already shut down: it
+// starts no goroutine and counts every item as [DropAfterShutdown].
 func NewBatcher(exp Exporter, opts ...BatcherOption) *Batcher {
 	cfg := newBatcherConfig(opts)
 	b := &Batcher{
@@ -124,7 +125,8 @@ func NewBatcher(exp Exporter, opts ...BatcherOption) *Batcher {
 		done:    make(chan struct{}),
 		gaveUp:  make(chan struct{}),
 	}
-	if exp == nil {
+	if isNil(exp) {
+		b.exp = nil
 		b.state.Store(stoppedBit)
 		b.shutOnce.Do(func() {})
 		close(b.done)

@@ -102,7 +102,11 @@ func (e *PartialError) Error() string {
 	if e == nil {
 		return "processors: no items dropped"
 	}
-	msg := "processors: " + strconv.Itoa(e.Dropped) + " items dropped (" + string(e.reason()) + ")"
+	noun := " items"
+	if e.Dropped == 1 {
+		noun = " item"
+	}
+	msg := "processors: " + strconv.Itoa(e.Dropped) + noun + " dropped (" + string(e.reason()) + ")"
 	if e.Err != nil {
 		msg += ": " + errText(e.Err)
 	}

@@ -300,3 +300,26 @@ func TestConsoleMalformedItems(t *testing.T) {
 		t.Errorf("Export = %v, printed %q", err, out.String())
 	}
 }
+
+// A typed nil exporter (New's result when its error was ignored) is treated
+// as no exporter: every item is counted, none panics the worker.
+func TestTypedNilExporter(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var exp *fakeRecorder
+	b := NewBatcher(exp, WithLogger(discardLogger()))
+	s := NewSync(exp)
+	tp := batchProvider(b, s)
+	produceTrace(tp, 1)
+	if err := tp.Shutdown(context.Background()); err != nil {
+		t.Errorf("Shutdown = %v", err)
+	}
+	for _, st := range []Stats{b.Stats(), s.Stats()} {
+		checkBatchBalance(t, st)
+		if st.Dropped[DropAfterShutdown] != 3 {
+			t.Errorf("Stats = %+v, want 3 after_shutdown", st)
+		}
+	}
+	if msg := (&PartialError{Dropped: 1}).Error(); !strings.Contains(msg, "1 item dropped") {
+		t.Errorf("PartialError for one item: %q", msg)
+	}
+}

@@ -37,6 +37,9 @@ type Shutdowner interface {
 // twice (the original, then the one sent again after the shutdown); such a
 // program should call Shutdown from its own handler instead.
 //
+// A second signal while the shutdown runs sends that signal on at once,
+// without waiting for the shutdown: a second Ctrl-C quits.
+//
 // A timeout <= 0 means [DefaultSignalTimeout]. The returned stop function
 // stops listening; it waits for a shutdown in progress and may be called more
 // than once. Errors of p.Shutdown are logged through [slog.Default].
@@ -55,11 +58,20 @@ func ShutdownOnSignal(p Shutdowner, timeout time.Duration, sigs ...os.Signal) (s
 		defer close(done)
 		select {
 		case sig := <-ch:
-			shutdownOn(p, timeout, sig)
+			flushed := make(chan struct{})
+			go func(first os.Signal) {
+				defer close(flushed)
+				shutdownOn(p, timeout, first)
+			}(sig)
+			select {
+			case <-flushed:
+			case sig = <-ch: // a second signal: the user will not wait
+			}
 			signal.Stop(ch)
 			if proc, err := os.FindProcess(os.Getpid()); err == nil {
 				_ = proc.Signal(sig)
 			}
+			<-flushed // if the program lives on, stop still waits for the shutdown
 		case <-quit:
 			signal.Stop(ch)
 		}

@@ -123,3 +123,40 @@ func TestShutdownOnSignalNoTimeout(t *testing.T) {
 	}
 	receive(t, own)
 }
+
+// blockingShutdowner's Shutdown waits until release is closed.
+type blockingShutdowner struct{ entered, release, returned chan struct{} }
+
+func (b blockingShutdowner) Shutdown(ctx context.Context) error {
+	close(b.entered)
+	defer close(b.returned)
+	<-b.release
+	return nil
+}
+
+// A second signal during a slow shutdown is sent on at once, without
+// waiting for the shutdown to finish.
+func TestShutdownOnSignalSecondSignal(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	own := notifyOwn(t)
+	p := blockingShutdowner{entered: make(chan struct{}), release: make(chan struct{}), returned: make(chan struct{})}
+	stop := ShutdownOnSignal(p, time.Minute, syscall.SIGUSR1)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, own)
+	<-p.entered
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, own) // the second signal itself
+	receive(t, own) // sent on by ShutdownOnSignal while the shutdown still runs
+	select {
+	case <-p.returned:
+		t.Error("the signal was sent on only after the shutdown")
+	default:
+	}
+	close(p.release)
+	stop() // waits for the shutdown
+	<-p.returned
+}

@@ -13,7 +13,10 @@ type Stats struct {
 	// Received counts items handed to the processor, including those dropped
 	// at once.
 	Received int64
-	// Exported counts items the exporter delivered.
+	// Exported counts items the exporter took without error: delivered, or
+	// passed over because its destination has no use for them (the OTLP
+	// exporter sends a trace when it ends, not when it starts; the OpenAI
+	// one sends trace starts, not ends).
 	Exported int64
 	// Dropped counts items not delivered, by reason.
 	Dropped map[DropReason]int64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,10 +43,14 @@ const syncReportInterval = 10 * time.Second
 var _ tracing.Processor = (*Sync)(nil)
 
 // NewSync returns a processor that exports each event through exp as it
-// happens, each export bounded by [DefaultExportTimeout]. Failures are
+// happens, each export bounded by [DefaultExportTimeout]. A nil exp, or a
+// typed nil pointer, drops every event as [DropAfterShutdown]. Failures are
 // counted (see [Sync.Stats]) and logged through [slog.Default], at most once
 // every 10 seconds.
 func NewSync(exp Exporter) *Sync {
+	if isNil(exp) {
+		exp = nil // counted as DropAfterShutdown, like a nil exp
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Sync{exp: exp, timeout: DefaultExportTimeout, ctx: ctx, cancel: cancel}
 }
@@ -151,6 +156,19 @@ func safeShutdown(ctx context.Context, exp Exporter) (err error) {
 		}
 	}()
 	return safeErr(exp.Shutdown(ctx))
+}
+
+// isNil reports whether exp is nil or a nil pointer, map, slice, func or
+// chan held in the interface.
+func isNil(exp Exporter) bool {
+	if exp == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(exp); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // warn logs msg at warning level through l, or [slog.Default] when l is
