@@ -11,15 +11,25 @@ import (
 func TestConvertAllocations(t *testing.T) {
 	items := makeItems(2, 20) // a model call and a tool call
 	conv := converter{messages: false, ar: &arena{}, ids: &idCache{}}
+	coze := converter{coze: true, spanLimit: cozeMaxSpanJSON, ar: &arena{}, ids: &idCache{}}
 	for _, tt := range []struct {
 		name string
+		conv converter
 		i    int
 		max  float64
 	}{
-		{"generation", 0, 12},
-		{"function", 1, 12},
+		{"generation", conv, 0, 12},
+		{"function", conv, 1, 12},
+		// Coze Loop mode adds the per-span JSON check (see fitSpanJSON),
+		// free for spans far from the limit.
+		{"generation for Coze Loop", coze, 0, 12},
+		{"function for Coze Loop", coze, 1, 12},
 	} {
-		got := testing.AllocsPerRun(200, func() { conv.convert(items[tt.i]) })
+		got := testing.AllocsPerRun(200, func() {
+			if ps, err := safeConvert(tt.conv, items[tt.i]); ps == nil || err != nil {
+				t.Fatal(err)
+			}
+		})
 		if got > tt.max {
 			t.Errorf("%s: %.0f allocations a span, want at most %.0f", tt.name, got, tt.max)
 		}

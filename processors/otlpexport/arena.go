@@ -11,10 +11,13 @@ const arenaChunk = 256
 // A nil *arena allocates each value on its own. An arena is not safe for
 // concurrent use.
 type arena struct {
-	kvs  []commonpb.KeyValue
-	vals []commonpb.AnyValue
-	strs []commonpb.AnyValue_StringValue
-	ints []commonpb.AnyValue_IntValue
+	// valid is the last string str checked, so that twins (input.value
+	// and cozeloop.input share their text) are scanned once.
+	valid string
+	kvs   []commonpb.KeyValue
+	vals  []commonpb.AnyValue
+	strs  []commonpb.AnyValue_StringValue
+	ints  []commonpb.AnyValue_IntValue
 }
 
 func (ar *arena) keyValue() *commonpb.KeyValue {
@@ -41,13 +44,17 @@ func (ar *arena) anyValue() *commonpb.AnyValue {
 	return v
 }
 
-// str returns a string value.
+// str returns a string value, made valid UTF-8 (see validText): every
+// attribute value goes through here, the resource's and events' included.
 func (ar *arena) str(s string) *commonpb.AnyValue {
-	v := ar.anyValue()
 	if ar == nil {
-		v.Value = &commonpb.AnyValue_StringValue{StringValue: s}
-		return v
+		return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: validText(s)}}
 	}
+	if s != ar.valid { // equal lengths and addresses compare in constant time
+		s = validText(s)
+		ar.valid = s
+	}
+	v := ar.anyValue()
 	if len(ar.strs) == 0 {
 		ar.strs = make([]commonpb.AnyValue_StringValue, arenaChunk)
 	}

@@ -3,7 +3,6 @@ package otlpexport
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -17,9 +16,14 @@ type attrs struct {
 	ar   *arena
 }
 
+// add appends an attribute. Keys are ours or come from users through
+// clipKey (userKeys, the resource); add only guards their length.
 func (a *attrs) add(k string, v *commonpb.AnyValue) {
+	if len(k) > maxKeyBytes {
+		k = clipKey(k)
+	}
 	e := a.ar.keyValue()
-	e.Key, e.Value = clipKey(k), v
+	e.Key, e.Value = k, v
 	a.list = append(a.list, e)
 }
 
@@ -42,7 +46,8 @@ func (a *attrs) text(k, v string) {
 	a.add(k, a.ar.str(clipText(v, maxContentBytes)))
 }
 
-// raw adds v as is; the caller has clipped it.
+// raw adds v as is; the caller has clipped it. Like every string value, it
+// is made valid UTF-8 (see arena.str).
 func (a *attrs) raw(k, v string) {
 	a.add(k, a.ar.str(v))
 }
@@ -78,18 +83,10 @@ func (a *attrs) strs(k string, vs []string) {
 	a.add(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{Values: vals}}})
 }
 
-// jsonText encodes v as JSON text clipped to limit bytes, keeping it valid.
-// It returns "" when v cannot be encoded.
-func jsonText(v any, limit int) string {
-	b, err := marshalNoEscape(v)
-	if err != nil {
-		return ""
-	}
-	return clipJSON(string(b), limit)
-}
-
 // any adds a user value: strings, booleans, integers and finite floats as
-// themselves, anything else as its JSON text.
+// themselves, NaN and infinities as "NaN", "+Inf" and "-Inf", errors and
+// Stringers as their text (an error's first: an error may be a Stringer
+// too), anything else as its JSON text (see encodeJSON).
 func (a *attrs) any(k string, v any) {
 	switch x := v.(type) {
 	case nil:
@@ -114,32 +111,40 @@ func (a *attrs) any(k string, v any) {
 		a.int(k, int64(x))
 	case uint32:
 		a.int(k, int64(x))
+	case uint:
+		a.uint(k, uint64(x))
+	case uint64:
+		a.uint(k, x)
 	case float32:
 		a.anyFloat(k, float64(x))
 	case float64:
 		a.anyFloat(k, x)
 	case json.Number:
 		a.raw(k, clipText(x.String(), maxValueBytes))
+	case error:
+		a.raw(k, clipText(errorText(x), maxValueBytes))
 	case fmt.Stringer:
-		a.raw(k, clipText(x.String(), maxValueBytes))
+		a.raw(k, clipText(stringerText(x), maxValueBytes))
 	default:
-		if s := jsonText(v, maxValueBytes); s != "" {
-			a.raw(k, s)
-		}
+		a.raw(k, jsonText(v, maxValueBytes))
 	}
 }
 
+// anyFloat adds f as a double, or NaN and infinities (which JSON and some
+// backends cannot take) as the strings "NaN", "+Inf" and "-Inf".
 func (a *attrs) anyFloat(k string, f float64) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		a.raw(k, fmt.Sprint(f))
+	if s, bad := floatText(f); bad {
+		a.raw(k, s)
 		return
 	}
 	a.float(k, f)
 }
 
 // maxUserKeys bounds how many user metadata keys become attributes of their
-// own, so that a span stays well under Coze Loop's 51 custom tags. All keys are
-// always in the "metadata" JSON attribute.
+// own, so that a span stays well under Coze Loop's 51 custom tags. All keys
+// are in the "metadata" JSON attribute, unless it would exceed
+// maxValueBytes: then its largest keys are left out and counted in its
+// "_truncated" key (see clipJSON).
 const maxUserKeys = 16
 
 // metadataKeyPrefix renames user keys that would collide with reserved keys.
@@ -175,7 +180,9 @@ func userKey(k string) string {
 }
 
 // userKeys adds each key of md (sorted, at most maxUserKeys) as its own
-// attribute under userKey. A key already present is skipped.
+// attribute under userKey, clipped by clipKey (a long key keeps a hash of
+// itself, so that long keys sharing a prefix stay apart). A key already
+// present (a custom span's data key repeated in its metadata) is skipped.
 func (a *attrs) userKeys(md map[string]any) {
 	keys := make([]string, 0, len(md))
 	for k := range md {
@@ -216,7 +223,7 @@ func (a *attrs) metadata(md map[string]any) {
 		return
 	}
 	a.userKeys(md)
-	if s := jsonText(md, maxValueBytes); s != "" && !a.has("metadata") {
-		a.raw("metadata", s)
+	if !a.has("metadata") {
+		a.raw("metadata", jsonText(md, maxValueBytes))
 	}
 }

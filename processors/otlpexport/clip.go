@@ -2,8 +2,10 @@ package otlpexport
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
-	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -23,10 +25,44 @@ const (
 // truncMarker ends every clipped value.
 const truncMarker = "…[truncated]"
 
-// clipText returns s cut to at most limit bytes on a rune boundary, ending in
-// truncMarker when it was cut. Invalid UTF-8 is left as the proto encoder
-// finds it only when s fits; clipped text is always valid UTF-8.
+// validText returns s with every run of bytes that are not UTF-8 replaced by
+// U+FFFD. OTLP's strings are proto3 strings, which proto.Marshal refuses
+// when they are not UTF-8 (failing the whole request), so every string sent
+// passes through here: every attribute value in [arena.str] (the resource's
+// and events' included), user keys in [clipKey], span names and status
+// messages in clipText. The check costs one scan and no allocation when s is
+// valid.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// maxFixGrowth bounds how much validText can grow a string: a run of
+// invalid bytes, one byte at least, becomes the 3 bytes of U+FFFD.
+const maxFixGrowth = 3
+
+// fitsFixed reports whether s stays within limit bytes whatever validText
+// makes of it, so that clipping need not fix it first (arena.str will).
+func fitsFixed(s string, limit int) bool { return len(s) <= limit/maxFixGrowth }
+
+// clipValid is clipText for strings that do not become attribute values
+// (span names, status messages): its result is always valid UTF-8.
+func clipValid(s string, limit int) string { return validText(clipText(s, limit)) }
+
+// clipText returns s cut to at most limit bytes on a rune boundary, ending
+// in truncMarker when it was cut, such that it stays within limit once made
+// valid UTF-8: a string that could grow past limit is fixed (see validText)
+// before it is measured, and a cut string is always valid; a shorter one is
+// returned as is, for arena.str, which sees every attribute value, to fix
+// it with a single scan. Use clipValid for strings that are not attribute
+// values.
 func clipText(s string, limit int) string {
+	if fitsFixed(s, limit) {
+		return s
+	}
+	s = validText(s)
 	if len(s) <= limit {
 		return s
 	}
@@ -49,113 +85,59 @@ func cutRunes(s string, n int) string {
 	return s[:n]
 }
 
-// clipKey cuts an attribute key to maxKeyBytes without a marker (a marker
-// would make keys collide less readably than a plain cut).
-func clipKey(k string) string { return cutRunes(k, maxKeyBytes) }
+// keyHashPrefix is how much of a key longer than maxKeyBytes clipKey keeps
+// before its hash suffix ("~" and 8 hex digits).
+const keyHashPrefix = maxKeyBytes - 10
 
-// clipJSON returns the JSON text s cut to at most limit bytes while staying
-// valid JSON: the longest string values are shortened first, each ending in
-// truncMarker. When that cannot fit (too many keys or numbers), the result is
-// a JSON string holding the clipped text. s must be valid JSON.
-func clipJSON(s string, limit int) string {
-	if len(s) <= limit {
+// clipKey returns an attribute key of at most maxKeyBytes, valid UTF-8. A
+// longer key keeps its first bytes (on a rune boundary) followed by "~" and
+// 8 hex digits of its SHA-256, so that long keys sharing a prefix stay
+// distinct, and a key always maps to the same attribute name.
+func clipKey(k string) string {
+	k = validText(k)
+	if len(k) <= maxKeyBytes {
+		return k
+	}
+	h := sha256.Sum256([]byte(k))
+	return cutRunes(k, keyHashPrefix) + "~" + hex.EncodeToString(h[:4])
+}
+
+// clipJSON returns the JSON text s, made valid UTF-8, within limit bytes
+// while staying valid JSON (see clipJSONCost). s must be valid JSON.
+func clipJSON(s string, limit int) string { return clipJSONCost(s, limit, &textCost) }
+
+// clipJSONCost returns the JSON text s cut so that its size under m (its
+// length for textCost) is at most limit, staying valid JSON of the same
+// shape: the longest strings are shortened first, each ending in
+// truncMarker, with the cut sized by their encoded length. When that would
+// leave strings shorter than a useful minimum (or cannot fit at all: a
+// conversation of very many messages, a map of very many keys), the
+// container with the most children is shrunk first: an array keeps its
+// first element and its newest ones, with a marker element in place of the
+// dropped ones; a map drops its largest keys and counts them in
+// "_truncated". Only when nothing can be dropped and it still does not fit
+// is the result a JSON string holding the clipped text. s must be valid
+// JSON.
+func clipJSONCost(s string, limit int, m *costModel) string {
+	if m == &textCost && fitsFixed(s, limit) {
+		return s // see clipText
+	}
+	s = validText(s)
+	if textSize(s, m) <= limit {
 		return s
 	}
 	var v any
-	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err == nil {
-		var leaves []int
-		collectLeaves(v, &leaves)
-		if len(leaves) > 0 {
-			slices.Sort(leaves)
-			// Start from the cap that would save enough raw bytes, then
-			// tighten it until the encoding (escapes included) fits.
-			excess := len(s) - limit
-			c := capFor(leaves, excess+len(leaves)*len(truncMarker))
-			for range 8 {
-				out, err := marshalNoEscape(clipLeaves(v, c))
-				if err == nil && len(out) <= limit {
-					return string(out)
-				}
-				if c == 0 {
-					break
-				}
-				c = c * 3 / 4
-			}
+		if out, ok := shrinkJSON(v, limit, m); ok {
+			return out
 		}
 	}
-	// Fall back to a JSON string of the clipped text. Quoting can grow the
-	// text, so leave room for escapes.
-	text := clipText(s, limit)
-	for {
-		out, _ := marshalNoEscape(text)
-		if len(out) <= limit || len(text) == 0 {
-			return string(out)
-		}
-		text = clipText(text, len(text)-(len(out)-limit)-1)
-	}
-}
-
-// capFor returns the largest per-string cap c such that cutting every leaf
-// longer than c down to c saves at least need bytes (0 when nothing does).
-func capFor(sorted []int, need int) int {
-	lo, hi := 0, sorted[len(sorted)-1]
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		saved := 0
-		for _, n := range sorted {
-			if n > mid {
-				saved += n - mid
-			}
-		}
-		if saved >= need {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo
-}
-
-func collectLeaves(v any, out *[]int) {
-	switch x := v.(type) {
-	case string:
-		*out = append(*out, len(x))
-	case []any:
-		for _, e := range x {
-			collectLeaves(e, out)
-		}
-	case map[string]any:
-		for _, e := range x {
-			collectLeaves(e, out)
-		}
-	}
-}
-
-// clipLeaves returns a copy of v with every string longer than c bytes
-// clipped to c bytes plus the marker.
-func clipLeaves(v any, c int) any {
-	switch x := v.(type) {
-	case string:
-		if len(x) > c {
-			return cutRunes(x, c) + truncMarker
-		}
-		return x
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = clipLeaves(e, c)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = clipLeaves(e, c)
-		}
-		return out
-	}
-	return v
+	// A JSON string of the clipped text costs its quotes plus its
+	// characters under m.
+	out, _ := marshalNoEscape(cutCost(s, limit-m.quote, m))
+	return string(out)
 }
 
 // marshalNoEscape encodes v as JSON without HTML escaping (which would grow

@@ -2,6 +2,8 @@ package otlpexport
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -92,4 +94,161 @@ var bigFunction = spans.Function{
 	Name:   strings.Repeat("n", 3000),
 	Input:  `{"q":"` + strings.Repeat("ü", 700_000) + `"}`,
 	Output: strings.Repeat("语", 500_000),
+}
+
+// TestClipJSONEscapeHeavyKeepsNearLimit checks that the cut is sized by the
+// encoded text (escapes counted): a 1.1 MiB tool result of ANSI-coloured
+// output (each ESC is 6 bytes encoded) keeps close to the 1 MiB limit.
+func TestClipJSONEscapeHeavyKeepsNearLimit(t *testing.T) {
+	line := "\x1b[31mERR\x1b[0m\n" // 12 bytes decoded, 24 encoded
+	text := strings.Repeat(line, (1100<<10)/len(line))
+	s, _ := marshalNoEscape(map[string]any{"stdout": text})
+	out := clipJSON(string(s), maxContentBytes)
+	var v map[string]string
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("not an object: %v (%.80q)", err, out)
+	}
+	if len(out) > maxContentBytes || len(out) < maxContentBytes-64 {
+		t.Errorf("output %d bytes, want just under the %d limit", len(out), maxContentBytes)
+	}
+	if !strings.HasSuffix(v["stdout"], truncMarker) || !strings.HasPrefix(text, strings.TrimSuffix(v["stdout"], truncMarker)) {
+		t.Errorf("stdout is not a marked prefix of the text: ends %q", v["stdout"][len(v["stdout"])-20:])
+	}
+}
+
+// TestClipJSONManyShortLeavesKeepsChatShape checks one long message among
+// 20 000 short ones: only the long message is cut, the short ones are left
+// as they are (not lengthened with markers), and the shape stays.
+func TestClipJSONManyShortLeavesKeepsChatShape(t *testing.T) {
+	msgs := []spans.Message{{Role: "user", Content: strings.Repeat("a", 1200<<10)}}
+	for range 20000 {
+		msgs = append(msgs, spans.Message{Role: "user", Content: "ok"})
+	}
+	out := clipJSON(chatInputJSON(msgs, nil), maxContentBytes)
+	var v struct {
+		Messages []spans.Message `json:"messages"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Messages) != len(msgs) {
+		t.Fatalf("clipped model input is not {\"messages\":[...]} with %d messages: %v; starts %.60q", len(msgs), err, out)
+	}
+	if len(out) > maxContentBytes || !strings.HasSuffix(v.Messages[0].Content, truncMarker) || v.Messages[1].Content != "ok" || v.Messages[20000].Content != "ok" {
+		t.Errorf("%d bytes; first ends %q, then %q", len(out), v.Messages[0].Content[len(v.Messages[0].Content)-20:], v.Messages[1].Content)
+	}
+}
+
+// TestClipJSONDropsMessagesKeepsShape checks a conversation whose messages
+// alone (without their text) exceed the limit: the oldest messages after the
+// first are replaced by one marker message, and the shape stays.
+func TestClipJSONDropsMessagesKeepsShape(t *testing.T) {
+	var msgs []spans.Message
+	msgs = append(msgs, spans.Message{Role: "system", Content: "Be brief."})
+	for i := range 60000 {
+		msgs = append(msgs, spans.Message{Role: "user", Content: fmt.Sprintf("message %d", i)})
+	}
+	in := chatInputJSON(msgs, []spans.Tool{{Name: "lookup"}})
+	out := clipJSON(in, maxContentBytes)
+	var v struct {
+		Messages []spans.Message `json:"messages"`
+		Tools    []any           `json:"tools"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("clipped input is not {\"messages\":[...]}: %v; starts %.60q", err, out)
+	}
+	n := len(v.Messages)
+	if len(out) > maxContentBytes || len(out) < maxContentBytes*9/10 || n < 1000 || len(v.Tools) != 1 {
+		t.Fatalf("%d bytes of %d, %d messages, %d tools", len(out), len(in), n, len(v.Tools))
+	}
+	dropped := len(msgs) - (n - 1)
+	if v.Messages[0].Content != "Be brief." || v.Messages[n-1].Content != "message 59999" ||
+		v.Messages[1].Content != fmt.Sprintf("…[%d messages truncated]", dropped) || v.Messages[1].Role != "user" ||
+		v.Messages[2].Content != fmt.Sprintf("message %d", dropped) {
+		t.Errorf("messages: %+v %+v %+v ... %+v", v.Messages[0], v.Messages[1], v.Messages[2], v.Messages[n-1])
+	}
+}
+
+// TestClipJSONShortStringsNotLengthened checks that a string no longer than
+// the marker is never replaced by a longer clipped form.
+func TestClipJSONShortStringsNotLengthened(t *testing.T) {
+	doc := `{"a":"` + strings.Repeat("x", 500) + `","b":"ok","c":"",` + `"d":["y","z"]}`
+	out := clipJSON(doc, 200)
+	var v struct {
+		A, B, C string
+		D       []string
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(out) > 200 {
+		t.Fatalf("%q: %v", out, err)
+	}
+	if v.B != "ok" || v.C != "" || len(v.D) != 2 || v.D[0] != "y" || !strings.HasSuffix(v.A, truncMarker) {
+		t.Errorf("clipped = %+v", v)
+	}
+}
+
+// TestJSONCostMatchesEncoders checks the cost models against the encoders
+// they predict: encoding/json without HTML escaping for text, and the span
+// JSON cost of that text for the double model.
+func TestJSONCostMatchesEncoders(t *testing.T) {
+	samples := []string{"plain", "quote\" back\\slash", "\n\r\t\b\f\x00\x01\x1f\x7f", "<a href='x'>&amp;</a>",
+		"\u2028\u2029", "长文本 é", "\x1b[31mERR\x1b[0m"}
+	for _, s := range samples {
+		enc, _ := marshalNoEscape(s)
+		if got := textCost.quote + strCost(s, &textCost); got != len(enc) {
+			t.Errorf("text cost of %q = %d, encoded %d bytes", s, got, len(enc))
+		}
+		if got, want := doubleCost.quote+strCost(s, &doubleCost), strCost(string(enc), &spanCost); got != want {
+			t.Errorf("double cost of %q = %d, want %d", s, got, want)
+		}
+	}
+	v := map[string]any{"k\"ey": []any{"a\x01", json.Number("1.5"), true, nil, map[string]any{}}, "<": "\u2028"}
+	enc, _ := marshalNoEscape(v)
+	if got := encSize(v, &textCost); got != len(enc) {
+		t.Errorf("encSize text = %d, encoded %d", got, len(enc))
+	}
+	if got, want := encSize(v, &doubleCost), strCost(string(enc), &spanCost); got != want {
+		t.Errorf("encSize double = %d, want %d", got, want)
+	}
+}
+
+// TestClipJSONProperties checks random documents (nested objects and
+// arrays, escape-heavy and non-ASCII strings) against random limits, under
+// both the text and the double cost models: the result is valid JSON, valid
+// UTF-8 and within the limit.
+func TestClipJSONProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "é", "语", "\x01", "\"", "\\", "\n", "<", "\u2028", "\xff", "ok "}
+	var gen func(depth int) any
+	gen = func(depth int) any {
+		switch k := rng.IntN(10); {
+		case depth > 3 || k < 4:
+			var b strings.Builder
+			for range rng.IntN(200) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			return b.String()
+		case k < 5:
+			return json.Number(fmt.Sprint(rng.IntN(1000)))
+		case k < 7:
+			a := make([]any, rng.IntN(12))
+			for i := range a {
+				a[i] = gen(depth + 1)
+			}
+			return a
+		default:
+			m := map[string]any{}
+			for i := range rng.IntN(12) {
+				m[fmt.Sprintf("k%d", i)] = gen(depth + 1)
+			}
+			return m
+		}
+	}
+	for i := range 200 {
+		doc := encodeJSON(gen(0))
+		for _, m := range []*costModel{&textCost, &doubleCost} {
+			limit := 16 + rng.IntN(max(len(doc), 17))
+			out := clipJSONCost(string(doc), limit, m)
+			if !json.Valid([]byte(out)) || !utf8.ValidString(out) || textSize(out, m) > limit {
+				t.Fatalf("doc %d, limit %d, double %v: %d bytes (size %d), valid %v: %.200q", i, limit, m == &doubleCost,
+					len(out), textSize(out, m), json.Valid([]byte(out)), out)
+			}
+		}
+	}
 }

@@ -38,6 +38,12 @@ type converter struct {
 	// messages adds the message attributes that Coze Loop would read in
 	// place of input.value / output.value (see WithMessageAttributes).
 	messages bool
+	// coze shapes spans for Coze Loop: no duplicate tool arguments and
+	// results, and each span's JSON within spanLimit (see fitSpanJSON).
+	coze bool
+	// spanLimit is Coze Loop's per-span JSON limit, cozeMaxSpanJSON unless
+	// a test lowers it.
+	spanLimit int
 	// ar, when set, holds the attribute values of one export.
 	ar *arena
 	// ids, when set, remembers the OTel ids of the last trace seen, which
@@ -109,7 +115,7 @@ func (c converter) convertTrace(t *tracing.Trace) *tracepb.Span {
 	return &tracepb.Span{
 		TraceId:           traceID,
 		SpanId:            root,
-		Name:              clipText(name, maxValueBytes),
+		Name:              clipValid(name, maxValueBytes),
 		Kind:              tracepb.Span_SPAN_KIND_INTERNAL,
 		StartTimeUnixNano: unixNano(t.StartTime()),
 		EndTimeUnixNano:   unixNano(end),
@@ -140,7 +146,7 @@ func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 		TraceId:           traceID,
 		SpanId:            spanIDBytes(s.ID()),
 		ParentSpanId:      parent,
-		Name:              clipText(name, maxValueBytes),
+		Name:              clipValid(name, maxValueBytes),
 		Kind:              kind,
 		StartTimeUnixNano: unixNano(s.StartTime()),
 		EndTimeUnixNano:   unixNano(s.EndTime()),
@@ -159,7 +165,7 @@ func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 	if msg == "" {
 		msg = "error"
 	}
-	msg = clipText(msg, maxValueBytes)
+	msg = clipValid(msg, maxValueBytes)
 	typ := defaultErrType
 	if t, ok := e.Data["type"].(string); ok && t != "" {
 		typ = t
@@ -170,9 +176,7 @@ func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 	ev.raw("exception.type", clipText(typ, maxValueBytes))
 	ev.raw("exception.message", msg)
 	if len(e.Data) > 0 {
-		if d := jsonText(e.Data, maxValueBytes); d != "" {
-			ev.raw("agenttrace.error.data", d)
-		}
+		ev.raw("agenttrace.error.data", jsonText(e.Data, maxValueBytes))
 	}
 	ps.Events = append(ps.Events, &tracepb.Span_Event{
 		TimeUnixNano: ps.EndTimeUnixNano,
@@ -182,19 +186,21 @@ func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 }
 
 // io adds an input (in) or output value to input.value/output.value and
-// cozeloop.input/cozeloop.output with the same text, and its mime type.
+// cozeloop.input/cozeloop.output with the same text, and its mime type. The
+// text is added last, twice in a row (see arena.str; callers read it back
+// with last).
 func (a *attrs) io(in bool, text, mime string) {
 	if text == "" {
 		return
 	}
 	if in {
-		a.raw(keyInput, text)
 		a.raw(keyInputMime, mime)
+		a.raw(keyInput, text)
 		a.raw(keyCozeInput, text)
 		return
 	}
-	a.raw(keyOutput, text)
 	a.raw(keyOutputMime, mime)
+	a.raw(keyOutput, text)
 	a.raw(keyCozeOutput, text)
 }
 
@@ -253,7 +259,7 @@ func (c converter) describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKi
 	case *spans.Response:
 		return responseAttrs(a, d), client
 	case *spans.Function:
-		return functionAttrs(a, d), internal
+		return functionAttrs(a, d, c.coze), internal
 	case *spans.Guardrail:
 		return guardrailAttrs(a, d), internal
 	case *spans.Handoff:

@@ -1,9 +1,8 @@
 package otlpexport
 
 import (
-	"fmt"
-	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/agenttrace/agenttrace-go/spans"
 )
@@ -71,88 +70,6 @@ func (a *attrs) model(model, provider string) {
 	a.str("llm.provider", provider)
 }
 
-// requestParams maps well-known model config keys to gen_ai.request.*.
-var requestParams = map[string]string{
-	"temperature":           "gen_ai.request.temperature",
-	"top_p":                 "gen_ai.request.top_p",
-	"top_k":                 "gen_ai.request.top_k",
-	"max_tokens":            "gen_ai.request.max_tokens",
-	"max_output_tokens":     "gen_ai.request.max_tokens",
-	"max_completion_tokens": "gen_ai.request.max_tokens",
-	"frequency_penalty":     "gen_ai.request.frequency_penalty",
-	"presence_penalty":      "gen_ai.request.presence_penalty",
-	"seed":                  "gen_ai.request.seed",
-	"n":                     "gen_ai.request.choice.count",
-	"stop":                  "gen_ai.request.stop_sequences",
-}
-
-// modelConfig adds the request parameters: known keys as gen_ai.request.*
-// and the whole map as OpenInference's llm.invocation_parameters JSON.
-func (a *attrs) modelConfig(cfg map[string]any) {
-	if len(cfg) == 0 {
-		return
-	}
-	keys := make([]string, 0, len(cfg))
-	for k := range cfg {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var seen []string
-	for _, k := range keys {
-		key, ok := requestParams[k]
-		if !ok || slices.Contains(seen, key) {
-			continue
-		}
-		seen = append(seen, key)
-		switch v := cfg[k].(type) {
-		case string:
-			if key == "gen_ai.request.stop_sequences" {
-				a.strs(key, []string{v})
-			}
-		case []string:
-			a.strs(key, v)
-		case []any:
-			ss := make([]string, 0, len(v))
-			for _, e := range v {
-				ss = append(ss, fmt.Sprint(e))
-			}
-			a.strs(key, ss)
-		default:
-			if f, isInt, ok := number(v); ok {
-				if isInt {
-					a.int(key, int64(f))
-				} else {
-					a.float(key, f)
-				}
-			}
-		}
-	}
-	if s := jsonText(cfg, maxValueBytes); s != "" {
-		a.raw("llm.invocation_parameters", s)
-	}
-}
-
-// number reads a numeric config value.
-func number(v any) (f float64, isInt, ok bool) {
-	switch x := v.(type) {
-	case int:
-		return float64(x), true, true
-	case int32:
-		return float64(x), true, true
-	case int64:
-		return float64(x), true, true
-	case float32:
-		return float64(x), false, true
-	case float64:
-		return x, false, true
-	case interface{ Float64() (float64, error) }: // json.Number
-		if f, err := x.Float64(); err == nil {
-			return f, false, true
-		}
-	}
-	return 0, false, false
-}
-
 // usage adds token counts in the GenAI and OpenInference families; Coze Loop
 // reads gen_ai.usage.*.
 func (a *attrs) usage(u *spans.Usage) {
@@ -184,18 +101,26 @@ func (a *attrs) runUsage(u *spans.Usage) {
 	a.posInt("agenttrace.usage.requests", u.Requests)
 }
 
-func functionAttrs(a *attrs, d *spans.Function) string {
+// functionAttrs adds a tool call. The arguments and result are repeated as
+// gen_ai.tool.call.arguments and gen_ai.tool.call.result, except for Coze
+// Loop (coze set), which reads input.value and output.value first: there
+// they would only add bytes towards its per-span JSON limit.
+func functionAttrs(a *attrs, d *spans.Function, coze bool) string {
 	a.kinds(kindOf{coze: "tool", oi: "TOOL", op: "execute_tool"})
 	a.str("gen_ai.tool.name", d.Name)
 	a.str("gen_ai.tool.call.id", d.CallID)
 	a.raw("gen_ai.tool.type", "function")
 	if d.Input != "" {
 		a.ioText(true, d.Input)
-		a.raw("gen_ai.tool.call.arguments", a.last())
+		if !coze {
+			a.raw("gen_ai.tool.call.arguments", a.last())
+		}
 	}
 	if out := functionOutput(d.Output); out != "" {
 		a.ioText(false, out)
-		a.raw("gen_ai.tool.call.result", a.last())
+		if !coze {
+			a.raw("gen_ai.tool.call.result", a.last())
+		}
 	}
 	if len(d.MCPData) > 0 {
 		a.raw("agenttrace.mcp.data", jsonText(d.MCPData, maxValueBytes))
@@ -203,8 +128,11 @@ func functionAttrs(a *attrs, d *spans.Function) string {
 	return spanName("execute_tool", d.Name)
 }
 
-// functionOutput returns a tool result as text: a string as is, any other
-// value as its JSON encoding.
+// functionOutput returns a tool result as text: a string as is, bytes as
+// text when they are UTF-8 and as "<binary: N bytes>" otherwise, an error as
+// its text, any other value as its JSON encoding (see encodeJSON: a value
+// encoding/json refuses is sent with its bad parts replaced, never
+// formatted with fmt).
 func functionOutput(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -212,13 +140,14 @@ func functionOutput(v any) string {
 	case string:
 		return x
 	case []byte:
-		return string(x)
+		if utf8.Valid(x) {
+			return string(x)
+		}
+		return "<binary: " + strconv.Itoa(len(x)) + " bytes>"
+	case error:
+		return errorText(x)
 	}
-	b, err := marshalNoEscape(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
+	return string(encodeJSON(v))
 }
 
 func guardrailAttrs(a *attrs, d *spans.Guardrail) string {

@@ -39,10 +39,17 @@
 //
 //	exp, err := otlpexport.New(otlpexport.WithCozeLoop(workspaceID, token))
 //
+// The exporter shapes spans for Coze Loop (see below) when the preset is
+// used, when the endpoint has Coze Loop's path (given in code, as
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or as the base URL in
+// OTEL_EXPORTER_OTLP_ENDPOINT), or when the requests carry a
+// cozeloop-workspace-id header (a self-hosted server behind a proxy).
+//
 // Coze Loop answers errors with HTTP 200 and {"code":...,"msg":...}; the
-// exporter reads every reply and reports such answers, non-2xx statuses and
-// OTLP partial successes as failures that the processors count (see
-// [processors.Stats]), with the server's message and never the token.
+// exporter reads every reply and reports such answers (any code but 0,
+// whatever the types of the other fields), non-2xx statuses and OTLP
+// partial successes as failures that the processors count (see
+// [processors.Stats]), with the server's message and never a credential.
 //
 // # How spans are mapped
 //
@@ -76,9 +83,13 @@
 // llm.model_name, gen_ai.system, gen_ai.provider.name, llm.provider,
 // gen_ai.usage.input_tokens/output_tokens and llm.token_count.*; well-known
 // ModelConfig keys as gen_ai.request.* and the whole config as
-// llm.invocation_parameters. Tool spans add gen_ai.tool.name,
+// llm.invocation_parameters: integers as exact ints, and integral numbers
+// as ints for the int-typed max_tokens, seed and choice.count (a uint64
+// beyond the int64 range is a double). Tool spans add gen_ai.tool.name,
 // gen_ai.tool.call.id, gen_ai.tool.call.arguments and gen_ai.tool.call.result
-// (never tool.* keys, which Coze Loop reads as the input). The group id
+// (never tool.* keys, which Coze Loop reads as the input); for Coze Loop the
+// last two are left out, since it reads input.value and output.value first
+// and they would only add to the span's size. The group id
 // becomes session.id and gen_ai.conversation.id. Task and turn usage goes to
 // agenttrace.usage.*, so that backends that add up tokens do not count the
 // model calls inside twice.
@@ -94,9 +105,24 @@
 //
 // User metadata (the trace's and the span's, and a custom span's data)
 // becomes attributes under its own keys, up to 16 a span, and a "metadata"
-// JSON attribute. A key that would collide with a reserved key or prefix
-// (tool*, error*, exception*, gen_ai., llm., input, output, model, ...) is
-// renamed with a "metadata." prefix, never dropped.
+// JSON attribute that stays a JSON object: when shortening its strings is
+// not enough to fit its limit, its largest keys are left out and counted in
+// its "_truncated" key. A key that
+// would collide with a reserved key or prefix (tool*, error*, exception*,
+// gen_ai., llm., input, output, model, ...) is renamed with a "metadata."
+// prefix, never dropped; a key over 100 bytes keeps its first 90 and a hash
+// of itself, so that long keys stay apart.
+//
+// User values are sent as they are when they can be: strings, booleans and
+// numbers as themselves; errors (and, as attributes of their own, Stringers)
+// as their text, "<nil>" for a nil pointer whose method panics; anything
+// else as JSON. A part that JSON cannot hold
+// never costs the rest of the value: NaN and infinities become the strings
+// "NaN", "+Inf" and "-Inf" (in every attribute, gen_ai.request.* included),
+// channels, funcs and complex numbers "<unencodable T>", a map or slice that
+// contains itself "<unencodable T: cycle>" where it repeats, and a value
+// whose own encoding fails "<T: error>". Bytes of tool output are text when
+// they are UTF-8, else "<binary: N bytes>".
 //
 // Ids: "trace_" + 32 hex digits is the 16-byte OTel trace id; "span_" + 24
 // hex digits keeps its last 8 bytes; other ids are hashed (SHA-256)
@@ -108,13 +134,26 @@
 //
 // # Limits and sensitive data
 //
+// Every string is sent as valid UTF-8 (OTLP requires it, and one bad string
+// would fail the whole request): invalid bytes become U+FFFD.
+//
 // Values are clipped to Coze Loop's limits before sending, on rune
 // boundaries, ending in "…[truncated]": inputs and outputs (and the other
 // content attributes) to 1 MiB, the span name and other strings to 1024
-// bytes, keys to 100 bytes. JSON stays valid: the longest strings inside it
-// are shortened first. Requests are split so that no body exceeds
+// bytes, keys to 100 bytes. JSON stays valid and keeps its shape: the
+// longest strings inside it are shortened first, to the length that fits
+// once encoded (escapes counted). When that would leave every string a few
+// bytes long (a conversation of very many messages, say), the array or map
+// with the most children is shrunk instead: an array keeps its first
+// element and its newest ones, a marker element (a message, among messages)
+// standing for the ones left out; a map leaves out its largest keys and
+// counts them in "_truncated". Requests are split so that no body exceeds
 // [DefaultMaxRequestSize] (20 MiB) before compression; a span that alone
-// exceeds it is dropped and counted (too_large).
+// exceeds it is dropped and counted (too_large). For Coze Loop, which
+// rejects a span whose JSON form exceeds 10 MiB (after replying success),
+// each span's JSON size is estimated with escapes counted and its content
+// clipped further to fit; a span that still cannot fit is dropped and
+// counted (too_large).
 //
 // When the provider leaves out sensitive data (tracing.WithSensitiveData(false)
 // or OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA=false), spans reach the
@@ -124,11 +163,20 @@
 //
 // Each Export is bounded by its context and the exporter's timeout
 // ([DefaultTimeout], OTEL_EXPORTER_OTLP_TIMEOUT). Within it, 429, 5xx and
-// network errors (refused and reset connections included) are retried with
-// exponential backoff and jitter, waiting at least as long as a Retry-After
-// header asks. Other statuses and Coze Loop error codes fail at once. The
-// returned [*processors.PartialError]s say how many spans were not delivered
-// and why; the batch processor counts them.
+// network errors (refused and reset connections and unknown hosts
+// included) are retried with exponential backoff and jitter, waiting at
+// least as long as a Retry-After header asks. Other statuses, Coze Loop
+// error codes, TLS certificate errors, unsupported URL schemes and a 2xx
+// reply that is neither an OTLP response nor Coze Loop's JSON (an HTML page,
+// say; the error quotes its content type and start) fail at once.
+// Redirects are followed as net/http follows them (307 and 308 post the
+// request again) and only the final reply counts. The returned
+// [*processors.PartialError]s say how many spans were not delivered and why;
+// the batch processor counts them. Errors never contain a credential: the
+// values of credential headers (Authorization, Cookie and any header naming
+// an auth, token, key, secret or password) and the Coze Loop token are
+// redacted, whole, as the credential after any scheme (Bearer, bearer,
+// Token, ...) and, for Basic, decoded.
 //
 // # Performance
 //

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -296,5 +297,70 @@ func TestNewFromEnv(t *testing.T) {
 	exportOne(t, exp)
 	if len(s.spans()) != 4 {
 		t.Errorf("spans = %d", len(s.spans()))
+	}
+}
+
+// TestCozeLoopViaGenericEndpointEnv checks that Coze Loop reached through
+// OTEL_EXPORTER_OTLP_ENDPOINT (the client appends /v1/traces, giving Coze
+// Loop's path) is recognised: no message attributes, which Coze Loop would
+// read in place of input.value.
+func TestCozeLoopViaGenericEndpointEnv(t *testing.T) {
+	clearEnv(t)
+	var path string
+	s := newSink(t, func(_ int, w http.ResponseWriter, r *http.Request) { path = r.URL.Path; okReply(w) })
+	t.Setenv(EnvEndpoint, s.URL+"/v1/loop/opentelemetry")
+	t.Setenv(EnvHeaders, "cozeloop-workspace-id=1,Authorization=Bearer%20pat_x")
+	exp, err := New(WithoutRetry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Shutdown(context.Background())
+	gen := &spans.Generation{Model: "m", Input: []spans.Message{{Role: "user", Content: "hi"}}, Output: []spans.Message{{Role: "assistant", Content: "yo"}}}
+	if err := exp.Export(context.Background(), recordItems(gen, nil, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if path != CozeLoopTracesPath {
+		t.Fatalf("posted to %q", path)
+	}
+	for k := range childAttrs(t, s.spans()) {
+		if strings.HasPrefix(k, "gen_ai.input.messages") || strings.HasPrefix(k, "llm.input_messages") {
+			t.Errorf("Coze Loop endpoint got %s, which replaces input.value", k)
+		}
+	}
+	if !exp.conv.coze {
+		t.Error("Coze Loop mode off")
+	}
+}
+
+// TestCozeLoopByWorkspaceHeader checks that a cozeloop-workspace-id header
+// (a self-hosted Coze Loop behind a proxy with another path) turns Coze Loop
+// mode on, from options or from the environment, whatever its spelling.
+func TestCozeLoopByWorkspaceHeader(t *testing.T) {
+	clearEnv(t)
+	exp, err := New(WithEndpointURL("http://127.0.0.1:1/otlp/v1/traces"), WithHeaders(map[string]string{"Cozeloop-Workspace-Id": "1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp.Shutdown(context.Background())
+	if !exp.conv.coze || exp.conv.messages {
+		t.Errorf("option header: coze %v, messages %v", exp.conv.coze, exp.conv.messages)
+	}
+	t.Setenv(EnvTracesHeaders, "cozeloop-workspace-id=1")
+	exp, err = New(WithEndpointURL("http://127.0.0.1:1/otlp/v1/traces"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp.Shutdown(context.Background())
+	if !exp.conv.coze {
+		t.Error("environment header: Coze Loop mode off")
+	}
+	clearEnv(t)
+	exp, err = New(WithEndpointURL("http://127.0.0.1:1/v1/traces"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp.Shutdown(context.Background())
+	if exp.conv.coze || !exp.conv.messages {
+		t.Errorf("generic endpoint: coze %v, messages %v", exp.conv.coze, exp.conv.messages)
 	}
 }

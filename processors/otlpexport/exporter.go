@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -43,6 +40,8 @@ type Exporter struct {
 	maxReq   int
 	sleep    retry.Sleeper
 	conv     converter
+	// secrets are the credentials that errors must not show (see scrub).
+	secrets []string
 	// ownTransport is the transport New made, closed at Shutdown; nil when
 	// the caller's client was given.
 	ownTransport *http.Transport
@@ -85,8 +84,10 @@ func New(opts ...Option) (*Exporter, error) {
 	}
 
 	var hopts []otlptracehttp.Option
-	messages := true
-	headers := cfg.headers
+	var headers map[string]string
+	if cfg.headers != nil {
+		headers = mergeHeaders(cfg.headers, nil)
+	}
 	endpoint := cfg.endpointURL
 	if cfg.cozeWorkspace != "" || cfg.cozeToken != "" {
 		if cfg.cozeWorkspace == "" || cfg.cozeToken == "" {
@@ -100,10 +101,10 @@ func New(opts ...Option) (*Exporter, error) {
 			"Authorization":         "Bearer " + cfg.cozeToken,
 		})
 	}
+	coze := isCozeLoop(endpoint, cfg.cozeWorkspace != "", headers)
+	messages := !coze
 	if cfg.messages != nil {
 		messages = *cfg.messages
-	} else {
-		messages = !isCozeLoop(endpoint, cfg.cozeWorkspace != "")
 	}
 	if endpoint != "" {
 		if !strings.Contains(endpoint, "://") {
@@ -119,6 +120,11 @@ func New(opts ...Option) (*Exporter, error) {
 	} else {
 		hopts = append(hopts, otlptracehttp.WithCompression(otlptracehttp.NoCompression))
 	}
+	secrets := credentials(headers, envHeaders(), cfg.cozeToken)
+	var checkRedirect func(*http.Request, []*http.Request) error
+	if cfg.httpClient != nil {
+		checkRedirect = cfg.httpClient.CheckRedirect
+	}
 	base, err := baseTransport(cfg.httpClient)
 	if err != nil {
 		return nil, err
@@ -132,7 +138,10 @@ func New(opts ...Option) (*Exporter, error) {
 		// OTEL_EXPORTER_OTLP_PROTOCOL=http/json is not honoured.
 		otlptracehttp.WithEncoding(otlptracehttp.EncodingProtobuf),
 		otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}),
-		otlptracehttp.WithHTTPClient(&http.Client{Transport: &inspector{base: base}}),
+		// The inspector lets 3xx replies through, so that the client
+		// follows redirects (with the caller's policy, if any) and only the
+		// final reply is interpreted.
+		otlptracehttp.WithHTTPClient(&http.Client{Transport: &inspector{base: base, secrets: secrets}, CheckRedirect: checkRedirect}),
 		otlptracehttp.WithMaxRequestSize(0x7fffffff), // we split instead
 	)
 	client := otlptracehttp.NewClient(hopts...)
@@ -154,87 +163,10 @@ func New(opts ...Option) (*Exporter, error) {
 		policy:       policy,
 		timeout:      cfg.timeout,
 		maxReq:       cfg.maxRequest,
-		conv:         converter{messages: messages},
+		conv:         converter{messages: messages, coze: coze, spanLimit: cozeMaxSpanJSON},
+		secrets:      secrets,
 		ownTransport: own,
 	}, nil
-}
-
-// cozeEndpoint returns the traces URL of the configured Coze Loop site.
-func cozeEndpoint(cfg config) string {
-	base := strings.TrimRight(strings.TrimSpace(cfg.cozeBaseURL), "/")
-	if base == "" {
-		base = CozeLoopCN
-	}
-	return base + CozeLoopTracesPath
-}
-
-// isCozeLoop reports whether traces go to Coze Loop: the preset is on, or
-// the endpoint (given, or from the environment) has Coze Loop's path.
-func isCozeLoop(endpoint string, preset bool) bool {
-	if preset {
-		return true
-	}
-	if endpoint == "" {
-		endpoint = envFirst(EnvTracesEndpoint)
-	}
-	return strings.Contains(endpoint, "/v1/loop/opentelemetry")
-}
-
-func mergeHeaders(a, b map[string]string) map[string]string {
-	out := make(map[string]string, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
-}
-
-// baseTransport returns the transport that requests go through: the given
-// client's, or a clone of the default one with the TLS settings of the
-// environment.
-func baseTransport(c *http.Client) (http.RoundTripper, error) {
-	if c != nil && c.Transport != nil {
-		return c.Transport, nil
-	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	tlsCfg, err := envTLS()
-	if err != nil {
-		return nil, fmt.Errorf("otlpexport: TLS settings: %w", err)
-	}
-	if tlsCfg != nil {
-		t.TLSClientConfig = tlsCfg
-	}
-	return t, nil
-}
-
-// buildResource returns the resource sent with every request: service.name
-// and telemetry.sdk.*, plus extra attributes, sorted by key.
-func buildResource(service string, extra map[string]string) *resourcepb.Resource {
-	m := map[string]string{}
-	for k, v := range extra {
-		m[k] = v
-	}
-	if service != "" {
-		m["service.name"] = service
-	}
-	if m["service.name"] == "" {
-		m["service.name"] = "unknown_service:" + filepath.Base(os.Args[0])
-	}
-	m["telemetry.sdk.name"] = "agenttrace-go"
-	m["telemetry.sdk.language"] = "go"
-	m["telemetry.sdk.version"] = Version
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	a := attrs{}
-	for _, k := range keys {
-		a.raw(k, clipText(m[k], maxValueBytes))
-	}
-	return &resourcepb.Resource{Attributes: a.list}
 }
 
 // Export converts the ended traces and spans among items to OTLP spans and
@@ -244,9 +176,11 @@ func buildResource(service string, extra map[string]string) *resourcepb.Resource
 //
 // It returns nil when everything was delivered, otherwise
 // [*processors.PartialError]s (joined) that count the spans not delivered:
-// too_large for a span that alone exceeds the request size, rejected for
-// spans the server refused in a partial success, export_failed for requests
-// that failed. Errors carry the server's message, never credentials.
+// too_large for a span that alone exceeds the request size (or, for Coze
+// Loop, whose JSON cannot be clipped within its per-span limit), rejected
+// for spans the server refused in a partial success, export_failed for
+// requests that failed and for spans whose conversion panicked (the error
+// names the span). Errors carry the server's message, never credentials.
 func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	if e.stopped.Load() {
 		return errors.New("otlpexport: exporter is shut down")
@@ -255,20 +189,29 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	batch := make([]*tracepb.Span, 0, len(items))
 	conv := e.conv
 	conv.ar, conv.ids = &arena{}, &idCache{}
-	failed := 0
+	var failed []error
+	oversize := 0
 	for _, it := range items {
-		ps, ok := safeConvert(conv, it)
-		if !ok {
-			failed++
-			continue
-		}
-		if ps != nil {
+		ps, err := safeConvert(conv, it)
+		switch {
+		case err == errSpanTooLarge:
+			oversize++
+		case err != nil:
+			failed = append(failed, err)
+		case ps != nil:
 			batch = append(batch, ps)
 		}
 	}
-	if failed > 0 {
-		errs = append(errs, &processors.PartialError{Dropped: failed, Reason: processors.DropExportFailed,
-			Err: errors.New("otlpexport: span conversion panicked")})
+	if len(failed) > 0 {
+		err := failed[0]
+		if len(failed) > 1 {
+			err = fmt.Errorf("%w (and %d more spans)", err, len(failed)-1)
+		}
+		errs = append(errs, &processors.PartialError{Dropped: len(failed), Reason: processors.DropExportFailed, Err: err})
+	}
+	if oversize > 0 {
+		errs = append(errs, &processors.PartialError{Dropped: oversize, Reason: processors.DropTooLarge,
+			Err: fmt.Errorf("otlpexport: %d spans each exceed Coze Loop's %d-byte per-span JSON limit after clipping", oversize, conv.spanLimit)})
 	}
 	if len(batch) == 0 {
 		return errors.Join(errs...)
@@ -287,17 +230,6 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// safeConvert converts one item, containing a panic (from a user value's
-// String or MarshalJSON method, say) so that it costs only that item.
-func safeConvert(c converter, it processors.Item) (ps *tracepb.Span, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ps, ok = nil, false
-		}
-	}()
-	return c.convert(it), true
 }
 
 // Shutdown stops the exporter: an export in flight is interrupted (its

@@ -63,3 +63,22 @@ func makeItems(n, payload int) []processors.Item {
 	}
 	return out
 }
+
+// recordItems records one trace "w" with one span of data (span metadata md,
+// error spanErr) and returns the span end and trace end items.
+func recordItems(data spans.Data, md map[string]any, spanErr error) []processors.Item {
+	c := &collector{}
+	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false), tracing.WithSensitiveData(true))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	_, sp := tracing.StartSpan(ctx, data, tracing.WithSpanMetadata(md))
+	sp.SetError(spanErr)
+	sp.End()
+	tr.End()
+	var out []processors.Item
+	for _, it := range c.items {
+		if it.Event != processors.TraceStarted {
+			out = append(out, it)
+		}
+	}
+	return out
+}

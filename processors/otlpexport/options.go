@@ -70,7 +70,9 @@ func WithEndpointURL(u string) Option {
 
 // WithHeaders adds HTTP headers to every request. Headers given by options
 // replace OTEL_EXPORTER_OTLP_HEADERS (as in the OpenTelemetry exporter);
-// several WithHeaders and [WithCozeLoop] add up.
+// several WithHeaders and [WithCozeLoop] add up, [WithCozeLoop]'s winning.
+// Keys are canonicalised (authorization and Authorization are one header);
+// among spellings of one key in one map, the last in byte order wins.
 func WithHeaders(h map[string]string) Option {
 	h = maps.Clone(h)
 	return optionFunc(func(c *config) {
@@ -148,8 +150,9 @@ func WithResourceAttributes(attrs map[string]string) Option {
 }
 
 // WithHTTPClient sends requests through client's transport (for a proxy,
-// custom TLS or instrumentation). Its Timeout is not used: [WithTimeout]
-// bounds each export. A nil client keeps the default transport.
+// custom TLS or instrumentation), following redirects with its
+// CheckRedirect policy. Its Timeout is not used: [WithTimeout] bounds each
+// export. A nil client keeps the default transport.
 func WithHTTPClient(client *http.Client) Option {
 	return optionFunc(func(c *config) { c.httpClient = client })
 }
@@ -179,8 +182,10 @@ func WithCozeLoopBaseURL(baseURL string) Option {
 // input.value / output.value (and cozeloop.input / cozeloop.output) in the
 // chat-completions shape.
 //
-// The default is on, except for Coze Loop ([WithCozeLoop], or an endpoint
-// with Coze Loop's path): Coze Loop reads attributes with those prefixes in
+// The default is on, except for Coze Loop ([WithCozeLoop], an endpoint with
+// Coze Loop's path, given or from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+// OTEL_EXPORTER_OTLP_ENDPOINT, or a cozeloop-workspace-id header): Coze Loop
+// reads attributes with those prefixes in
 // place of input.value / output.value, so the chat shape and the offered
 // tools would be lost, and every message would be sent twice more.
 func WithMessageAttributes(on bool) Option {

@@ -3,6 +3,7 @@ package otlpexport
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/agenttrace/agenttrace-go/processors"
 )
 
 // received is one request as the test server decoded it.
@@ -126,3 +129,35 @@ func anyValue(v *commonpb.AnyValue) any {
 	}
 	return nil
 }
+
+// sendItems exports items to a fresh decoding sink (no retries) and returns
+// Export's error and the spans the sink received.
+func sendItems(t *testing.T, items []processors.Item, opts ...Option) ([]*tracepb.Span, error) {
+	t.Helper()
+	s := newSink(t, nil)
+	exp, err := New(append([]Option{WithEndpointURL(s.URL + "/v1/traces"), WithoutRetry()}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Shutdown(context.Background())
+	err = exp.Export(context.Background(), items)
+	return s.spans(), err
+}
+
+// childAttrs returns the attributes of the first received span that has a
+// parent (the span under the trace's root span).
+func childAttrs(t *testing.T, got []*tracepb.Span) map[string]any {
+	t.Helper()
+	for _, ps := range got {
+		if len(ps.GetParentSpanId()) > 0 {
+			return attrMap(ps.GetAttributes())
+		}
+	}
+	t.Fatalf("no child span among %d", len(got))
+	return nil
+}
+
+// textErr is an error type of the tests with a pointer receiver.
+type textErr struct{ s string }
+
+func (e *textErr) Error() string { return e.s }
