@@ -323,3 +323,13 @@ func TestTypedNilExporter(t *testing.T) {
 		t.Errorf("PartialError for one item: %q", msg)
 	}
 }
+
+func TestStatsString(t *testing.T) {
+	s := Stats{Received: 12, Exported: 9, Pending: 1, Dropped: map[DropReason]int64{DropQueueFull: 1, DropExportFailed: 1}}
+	if got, want := s.String(), "received=12 exported=9 pending=1 dropped=2 (export_failed=1 queue_full=1)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if got, want := (Stats{}).String(), "received=0 exported=0 pending=0 dropped=0"; got != want {
+		t.Errorf("zero String() = %q, want %q", got, want)
+	}
+}

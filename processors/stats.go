@@ -1,7 +1,9 @@
 package processors
 
 import (
+	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -22,6 +24,24 @@ type Stats struct {
 	Dropped map[DropReason]int64
 	// Pending counts items queued or being exported.
 	Pending int64
+}
+
+// String describes s on one line, drops by reason in name order:
+// "received=12 exported=9 pending=1 dropped=2 (queue_full=2)".
+func (s Stats) String() string {
+	b := fmt.Appendf(nil, "received=%d exported=%d pending=%d dropped=%d", s.Received, s.Exported, s.Pending, s.DroppedTotal())
+	if len(s.Dropped) > 0 {
+		reasons := slices.Sorted(maps.Keys(s.Dropped))
+		b = append(b, " ("...)
+		for i, r := range reasons {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = fmt.Appendf(b, "%s=%d", r, s.Dropped[r])
+		}
+		b = append(b, ')')
+	}
+	return string(b)
 }
 
 // DroppedTotal returns the sum of Dropped.
