@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -29,7 +30,8 @@ func clearEnv(t *testing.T) {
 		"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_SERVICE_NAME",
 		"OPENAI_AGENTS_DISABLE_TRACING", "OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA",
 	} {
-		t.Setenv(k, "")
+		t.Setenv(k, "") // restored after the test
+		os.Unsetenv(k)  // unset, not empty: an empty sensitive-data variable excludes content
 	}
 }
 

@@ -36,16 +36,19 @@ func main() {
 // run records the demo with model calls taking latency each, prints the
 // trace to out and exports it when the environment names a destination.
 func run(ctx context.Context, out io.Writer, latency time.Duration, opts ...processors.ConsoleOption) error {
-	// Batched OTLP export when configured; otherwise a provider of our own.
-	tp, err := otlpexport.InstallFromEnv(otlpexport.WithServiceName("agenttrace-quickstart"))
+	// The console in any case, and batched OTLP export when configured.
+	console := tracing.WithProcessor(processors.NewSync(processors.NewConsole(out, opts...)))
+	tp, err := otlpexport.InstallFromEnv(
+		otlpexport.WithServiceName("agenttrace-quickstart"),
+		otlpexport.WithProviderOptions(console),
+	)
 	exporting := err == nil
 	switch {
-	case errors.Is(err, otlpexport.ErrNotConfigured):
-		tp = tracing.NewProvider()
+	case errors.Is(err, otlpexport.ErrNotConfigured): // nothing installed: a provider of our own
+		tp = tracing.NewProvider(console)
 	case err != nil:
 		return err
 	}
-	tp.AddTraceProcessor(processors.NewSync(processors.NewConsole(out, opts...)))
 	// Go has no exit hook: flush before returning, or queued spans are lost.
 	// A failed export is reported; it never fails the program.
 	defer func() {

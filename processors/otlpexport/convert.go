@@ -76,7 +76,16 @@ func (c converter) convert(it processors.Item) *tracepb.Span {
 		if it.Trace == nil {
 			return nil
 		}
-		return c.convertTrace(it.Trace)
+		return c.convertTrace(it.Trace, it.Trace.EndTime(), true)
+	case eventOpenTrace:
+		t := it.Trace
+		if t == nil {
+			return nil
+		}
+		if end := t.EndTime(); !end.IsZero() { // ended, but its end never reached us
+			return c.convertTrace(t, end, true)
+		}
+		return c.convertTrace(t, t.Provider().Now(), false)
 	case processors.SpanEnded:
 		if it.Span == nil {
 			return nil
@@ -93,8 +102,9 @@ func unixNano(t time.Time) uint64 {
 	return uint64(t.UnixNano())
 }
 
-// convertTrace returns the root span standing for the whole trace.
-func (c converter) convertTrace(t *tracing.Trace) *tracepb.Span {
+// convertTrace returns the root span standing for the whole trace, ending at
+// end; a trace that has not ended is marked agenttrace.trace.ended=false.
+func (c converter) convertTrace(t *tracing.Trace, end time.Time, ended bool) *tracepb.Span {
 	name := t.Name()
 	if name == "" {
 		name = "invoke_workflow"
@@ -107,8 +117,10 @@ func (c converter) convertTrace(t *tracing.Trace) *tracepb.Span {
 	a.str("agenttrace.workflow.name", t.Name())
 	a.group(t.GroupID())
 	a.metadata(t.Metadata())
-	end := t.EndTime()
-	if end.IsZero() {
+	if !ended {
+		a.bool(keyTraceEnded, false)
+	}
+	if end.IsZero() || (!ended && end.Before(t.StartTime())) {
 		end = t.StartTime()
 	}
 	traceID, root := c.traceIDs(t.ID())

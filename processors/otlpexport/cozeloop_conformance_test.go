@@ -207,7 +207,7 @@ func TestCozeLoopConformance(t *testing.T) {
 		{"generation", gen, nil, cozeView{
 			SpanType: "model", Model: "gpt-4.1", Provider: "openai", InputTokens: 12, OutputTokens: 7,
 			Input:  `{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Where is A1?"}],"tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object","properties":{"id":{"type":"string"}}}}}]}`,
-			Output: `{"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{\"id\":\"A1\"}"}}]}}]}`,
+			Output: `{"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{\"id\":\"A1\"}"}}]}}]}`,
 		}},
 		{"response", &spans.Response{ResponseID: "resp_1", Model: "gpt-5", Usage: &spans.Usage{InputTokens: 1, OutputTokens: 2}},
 			nil, cozeView{SpanType: "model", Model: "gpt-5", InputTokens: 1, OutputTokens: 2}},

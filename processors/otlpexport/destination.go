@@ -1,8 +1,11 @@
 package otlpexport
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +13,93 @@ import (
 
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 )
+
+// resolveDestination completes cfg, whose options have been applied, with
+// the destination the environment names, and reports whether any
+// destination is named (NewFromEnv needs one). In order:
+//
+//   - [WithCozeLoop]: both halves must be non-empty;
+//   - [WithEndpointURL];
+//   - OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT
+//     (read by the OpenTelemetry client): COZELOOP_WORKSPACE_ID and
+//     COZELOOP_API_TOKEN are then ignored, with one warning;
+//   - COZELOOP_WORKSPACE_ID with COZELOOP_API_TOKEN: one without the other
+//     is an error.
+//
+// Errors and the warning name variables, never their values.
+func resolveDestination(cfg *config) (configured bool, err error) {
+	if cfg.cozeSet {
+		ws, tok := strings.TrimSpace(cfg.cozeWorkspace), strings.TrimSpace(cfg.cozeToken)
+		switch {
+		case ws == "" && tok == "":
+			return false, errors.New("otlpexport: WithCozeLoop: the workspace id and the token are empty")
+		case ws == "":
+			return false, errors.New("otlpexport: WithCozeLoop: the workspace id is empty")
+		case tok == "":
+			return false, errors.New("otlpexport: WithCozeLoop: the token is empty")
+		}
+		cfg.cozeWorkspace, cfg.cozeToken = ws, tok
+		return true, nil
+	}
+	if cfg.endpointURL != "" {
+		return true, nil
+	}
+	ws, tok := envFirst(EnvCozeWorkspaceID), envFirst(EnvCozeAPIToken)
+	if name := envFirstName(EnvTracesEndpoint, EnvEndpoint); name != "" {
+		if ws != "" || tok != "" {
+			slog.Warn("otlpexport: "+name+" is set, so it is used and the Coze Loop credentials of "+
+				EnvCozeWorkspaceID+" and "+EnvCozeAPIToken+" are ignored; unset one or the other",
+				slog.String("endpoint_variable", name))
+		}
+		return true, nil
+	}
+	switch {
+	case ws != "" && tok != "":
+		cfg.cozeSet, cfg.cozeWorkspace, cfg.cozeToken = true, ws, tok
+		return true, nil
+	case ws != "":
+		return false, errors.New("otlpexport: " + EnvCozeWorkspaceID + " is set but " + EnvCozeAPIToken + " is not")
+	case tok != "":
+		return false, errors.New("otlpexport: " + EnvCozeAPIToken + " is set but " + EnvCozeWorkspaceID + " is not")
+	}
+	return false, nil
+}
+
+// checkEndpoint fails unless raw, the endpoint given in code or by the
+// variable source, is an http or https URL with a host. The error quotes the
+// URL without user information, query or fragment.
+func checkEndpoint(raw, source string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("otlpexport: %s is not a URL", source)
+	}
+	if !strings.Contains(raw, "://") {
+		return fmt.Errorf("otlpexport: %s %s is not a URL: want http:// or https://, a host and a path", source, quoteSafe(u, raw))
+	}
+	switch u.Scheme {
+	case "http", "https":
+	default:
+		return fmt.Errorf("otlpexport: %s %s has the scheme %q: only http and https are supported", source, quoteSafe(u, raw), u.Scheme)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("otlpexport: %s %s has no host", source, quoteSafe(u, raw))
+	}
+	return nil
+}
+
+// quoteSafe quotes an endpoint for errors: without its user information,
+// query and fragment, or as "(value hidden)" when it cannot be shown safely.
+func quoteSafe(u *url.URL, raw string) string {
+	if u.Host == "" {
+		if strings.ContainsAny(raw, "@?#") {
+			return "(value hidden)"
+		}
+		return fmt.Sprintf("%q", raw)
+	}
+	c := *u
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	return fmt.Sprintf("%q", c.String())
+}
 
 // cozeEndpoint returns the traces URL of the configured Coze Loop site.
 func cozeEndpoint(cfg config) string {
@@ -73,7 +163,7 @@ func baseTransport(c *http.Client) (http.RoundTripper, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	tlsCfg, err := envTLS()
 	if err != nil {
-		return nil, fmt.Errorf("otlpexport: TLS settings: %w", err)
+		return nil, err
 	}
 	if tlsCfg != nil {
 		t.TLSClientConfig = tlsCfg

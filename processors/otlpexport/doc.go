@@ -10,20 +10,42 @@
 //
 // # Quick start
 //
-// With the OTLP variables (or Coze Loop's) set, two lines export every trace:
+// With the OTLP variables (or Coze Loop's) set, [InstallFromEnv] exports
+// every trace through a batch processor. It returns [ErrNotConfigured] and a
+// nil provider (whose methods do nothing) when no destination is
+// configured, and another error when the configuration is unusable:
 //
-//	tp, err := otlpexport.InstallFromEnv()
-//	defer tp.Shutdown(context.Background())
+//	tp, err := otlpexport.InstallFromEnv(otlpexport.WithServiceName("support-bot"))
+//	switch {
+//	case errors.Is(err, otlpexport.ErrNotConfigured):
+//		log.Print("no OTLP destination configured: traces are not exported")
+//	case err != nil:
+//		return err
+//	}
+//	defer func() {
+//		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+//		defer cancel()
+//		if err := tp.Shutdown(ctx); err != nil { // nil-safe
+//			log.Print("traces not exported: ", err)
+//		}
+//	}()
 //
-// [InstallFromEnv] returns [ErrNotConfigured] and a nil provider (whose
-// methods do nothing) when no destination is configured. [NewFromEnv] makes
-// just the exporter, for a provider with other processors too. To build the
+// [WithProviderOptions] and [WithBatcherOptions] configure the provider
+// (sensitive data, more processors) and the Batcher (queue size, delay);
+// [BatcherOf] returns the Batcher, for its Stats. [NewFromEnv] makes just
+// the exporter, for a provider with other processors too. To build the
 // pipeline yourself:
 //
 //	exp, err := otlpexport.New(otlpexport.WithServiceName("support-bot"))
+//	if err != nil {
+//		return err
+//	}
 //	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
 //	tracing.SetDefault(tp)
 //	defer tp.Shutdown(context.Background())
+//
+// [New] reads the same variables as NewFromEnv; without a destination it
+// posts to https://localhost:4318/v1/traces.
 //
 // # Coze Loop setup
 //
@@ -32,12 +54,20 @@
 //	OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=https://api.coze.cn/v1/loop/opentelemetry/v1/traces
 //	OTEL_EXPORTER_OTLP_HEADERS=cozeloop-workspace-id=<id>,Authorization=Bearer <token>
 //
-// So do the variables of Coze Loop's own SDKs, read by [InstallFromEnv]:
-// COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN, with COZELOOP_API_BASE_URL
-// for the international site (https://api.coze.com) or a self-hosted server.
-// In code, use the preset:
+// So do the variables of Coze Loop's own SDKs, read by [New], [NewFromEnv]
+// and [InstallFromEnv]: COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN, with
+// COZELOOP_API_BASE_URL for the international site (https://api.coze.com)
+// or a self-hosted server. When OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+// OTEL_EXPORTER_OTLP_ENDPOINT is set too (a platform may inject it), that
+// endpoint wins and a warning says the COZELOOP_* credentials are ignored.
+// In code, use the preset (an empty workspace id or token is an error):
 //
 //	exp, err := otlpexport.New(otlpexport.WithCozeLoop(workspaceID, token))
+//	if err != nil {
+//		return err
+//	}
+//	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
+//	defer tp.Shutdown(context.Background())
 //
 // The exporter shapes spans for Coze Loop (see below) when the preset is
 // used, when the endpoint has Coze Loop's path (given in code, as
@@ -79,7 +109,7 @@
 // the OpenAI chat-completions shapes that Coze Loop renders as a chat: input
 // {"messages":[...],"tools":[...]} with tool parameters as objects, output
 // {"choices":[{"index":0,"finish_reason":...,"message":{...}}]}, tool_calls an
-// array or absent. Model, provider and usage appear as gen_ai.request.model,
+// array or absent, and "content":null for a message that only calls tools. Model, provider and usage appear as gen_ai.request.model,
 // llm.model_name, gen_ai.system, gen_ai.provider.name, llm.provider,
 // gen_ai.usage.input_tokens/output_tokens and llm.token_count.*; well-known
 // ModelConfig keys as gen_ai.request.* and the whole config as
@@ -95,8 +125,9 @@
 // model calls inside twice.
 //
 // Model spans also carry their messages as gen_ai.input.messages /
-// gen_ai.output.messages and llm.input_messages.N.* / llm.output_messages.N.*
-// for backends that read only those, except when sending to Coze Loop, which
+// gen_ai.output.messages (role and parts; a message that only calls tools
+// has only tool_call parts) and llm.input_messages.N.* /
+// llm.output_messages.N.* for backends that read only those, except when sending to Coze Loop, which
 // would read them in place of input.value; see [WithMessageAttributes].
 //
 // An error sets the span status to ERROR with the message, adds an
@@ -123,6 +154,11 @@
 // contains itself "<unencodable T: cycle>" where it repeats, and a value
 // whose own encoding fails "<T: error>". Bytes of tool output are text when
 // they are UTF-8, else "<binary: N bytes>".
+//
+// A trace still open when the exporter shuts down (a signal arrived
+// mid-run, say) gets its root span at Shutdown, ending then and marked
+// agenttrace.trace.ended=false, so that its spans are not orphans; the
+// exporter remembers up to 4096 open traces, forgetting the oldest.
 //
 // Ids: "trace_" + 32 hex digits is the 16-byte OTel trace id; "span_" + 24
 // hex digits keeps its last 8 bytes; other ids are hashed (SHA-256)
@@ -166,7 +202,8 @@
 // network errors (refused and reset connections and unknown hosts
 // included) are retried with exponential backoff and jitter, waiting at
 // least as long as a Retry-After header asks. Other statuses, Coze Loop
-// error codes, TLS certificate errors, unsupported URL schemes and a 2xx
+// error codes, TLS certificate errors, unsupported URL schemes (after a
+// redirect: [New] rejects endpoints that are not http or https) and a 2xx
 // reply that is neither an OTLP response nor Coze Loop's JSON (an HTML page,
 // say; the error quotes its content type and start) fail at once.
 // Redirects are followed as net/http follows them (307 and 308 post the

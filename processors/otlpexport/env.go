@@ -3,7 +3,7 @@ package otlpexport
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"strconv"
@@ -11,8 +11,12 @@ import (
 	"time"
 )
 
-// Environment variables read by [New] and [NewFromEnv], besides those that the
-// OpenTelemetry OTLP/HTTP client reads itself (endpoint, headers, insecure).
+// Environment variables read by [New], [NewFromEnv] and [InstallFromEnv]
+// alike, besides those that the OpenTelemetry OTLP/HTTP client reads itself
+// (endpoint, headers, insecure). The COZELOOP_* credentials name the
+// destination only when no option does and neither OTLP endpoint variable
+// is set: an OTLP endpoint variable wins, and a warning says the COZELOOP_*
+// credentials are ignored.
 const (
 	// EnvTracesEndpoint is the full traces URL, used verbatim.
 	EnvTracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
@@ -34,23 +38,39 @@ const (
 	EnvServiceName = "OTEL_SERVICE_NAME"
 	// EnvResourceAttrs holds key=value,... resource attributes.
 	EnvResourceAttrs = "OTEL_RESOURCE_ATTRIBUTES"
-	// EnvCozeWorkspaceID is the Coze Loop workspace id read by [InstallFromEnv].
+	// EnvCozeWorkspaceID is the Coze Loop workspace id; with
+	// EnvCozeAPIToken it sets up [WithCozeLoop] when no other destination
+	// is named.
 	EnvCozeWorkspaceID = "COZELOOP_WORKSPACE_ID"
-	// EnvCozeAPIToken is the Coze Loop token read by [InstallFromEnv].
+	// EnvCozeAPIToken is the Coze Loop token that goes with
+	// EnvCozeWorkspaceID; one without the other is an error.
 	EnvCozeAPIToken = "COZELOOP_API_TOKEN"
 	// EnvCozeBaseURL is the Coze Loop site used by [WithCozeLoop], such as
 	// https://api.coze.com; the default is [CozeLoopCN].
 	EnvCozeBaseURL = "COZELOOP_API_BASE_URL"
 )
 
-// envFirst returns the first non-empty value among the variables names.
+// envFirst returns the first non-empty value among the variables names,
+// without surrounding spaces.
 func envFirst(names ...string) string {
+	_, v := envLookup(names...)
+	return v
+}
+
+// envFirstName returns the name of the first variable among names with a
+// non-empty value, or "".
+func envFirstName(names ...string) string {
+	n, _ := envLookup(names...)
+	return n
+}
+
+func envLookup(names ...string) (name, value string) {
 	for _, n := range names {
 		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
-			return v
+			return n, v
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // envDefaults fills what the environment says into c, before options.
@@ -90,14 +110,23 @@ func parseResourceAttrs(s string) map[string]string {
 	return out
 }
 
+// The OTLP certificate variables, the signal-specific one first.
+var (
+	envCA         = []string{"OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "OTEL_EXPORTER_OTLP_CERTIFICATE"}
+	envClientCert = []string{"OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"}
+	envClientKey  = []string{"OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "OTEL_EXPORTER_OTLP_CLIENT_KEY"}
+)
+
 // envTLS builds the client TLS configuration of the OTLP certificate
 // variables (OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE, _CLIENT_CERTIFICATE,
 // _CLIENT_KEY), or nil when none is set. The OpenTelemetry client applies
 // them only to a transport it builds itself, and this exporter brings its own.
+// Errors name the variable at fault: a client certificate without a key
+// (or a key without a certificate), or a file that cannot be read.
 func envTLS() (*tls.Config, error) {
-	ca := envFirst("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "OTEL_EXPORTER_OTLP_CERTIFICATE")
-	cert := envFirst("OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE")
-	key := envFirst("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "OTEL_EXPORTER_OTLP_CLIENT_KEY")
+	caVar, ca := envLookup(envCA...)
+	certVar, cert := envLookup(envClientCert...)
+	keyVar, key := envLookup(envClientKey...)
 	if ca == "" && cert == "" && key == "" {
 		return nil, nil
 	}
@@ -105,20 +134,38 @@ func envTLS() (*tls.Config, error) {
 	if ca != "" {
 		pem, err := os.ReadFile(ca)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("otlpexport: %s: %w", caVar, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, errors.New("otlpexport: no certificate in " + ca)
+			return nil, fmt.Errorf("otlpexport: %s: no PEM certificate in %s", caVar, ca)
 		}
 		cfg.RootCAs = pool
 	}
-	if cert != "" || key != "" {
+	switch {
+	case cert != "" && key == "":
+		return nil, fmt.Errorf("otlpexport: %s is set but %s is not: a client certificate needs its private key",
+			certVar, pairedVar(certVar, envClientCert, envClientKey))
+	case key != "" && cert == "":
+		return nil, fmt.Errorf("otlpexport: %s is set but %s is not: a client key needs its certificate",
+			keyVar, pairedVar(keyVar, envClientKey, envClientCert))
+	case cert != "":
 		pair, err := tls.LoadX509KeyPair(cert, key)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("otlpexport: %s and %s: %w", certVar, keyVar, err)
 		}
 		cfg.Certificates = []tls.Certificate{pair}
 	}
 	return cfg, nil
+}
+
+// pairedVar returns the variable of other that goes with name of names (the
+// same position: traces-specific or general).
+func pairedVar(name string, names, other []string) string {
+	for i, n := range names {
+		if n == name {
+			return other[i]
+		}
+	}
+	return other[len(other)-1]
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -27,10 +26,15 @@ const Version = "0.1.0"
 // it with a batch processor:
 //
 //	exp, err := otlpexport.New()
+//	if err != nil {
+//		return err
+//	}
 //	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
+//	defer tp.Shutdown(context.Background())
 //
 // All methods are safe for concurrent use; the processors call Export from
-// one goroutine at a time.
+// one goroutine at a time. A nil *Exporter is shut down: Export counts every
+// item as dropped (processors.DropAfterShutdown) and Shutdown returns nil.
 type Exporter struct {
 	client   otlptrace.Client
 	resource *resourcepb.Resource
@@ -50,26 +54,47 @@ type Exporter struct {
 	// (requests and waits between attempts).
 	down     context.Context
 	shutdown context.CancelFunc
+	// open remembers the traces started and not ended, whose root spans
+	// Shutdown sends (see opentraces.go).
+	open openTraces
 }
 
 var _ processors.Exporter = (*Exporter)(nil)
 
 // New returns an exporter configured by the environment and then opts.
 //
-// Defaults: the endpoint, headers and insecure flag of the OpenTelemetry
-// variables (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT used verbatim,
-// OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces appended, else
-// https://localhost:4318/v1/traces; OTEL_EXPORTER_OTLP_[TRACES_]HEADERS);
-// gzip on unless OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION is "none";
-// [DefaultTimeout] or OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (milliseconds) per
-// export, retries included; retries with backoff from [DefaultRetryInitial]
-// to [DefaultRetryMax]; [DefaultMaxRequestSize] per request; service.name from
-// OTEL_SERVICE_NAME, else "unknown_service:" and the program's name; TLS
-// roots and client certificates from OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE,
-// _CLIENT_CERTIFICATE and _CLIENT_KEY. Requests are always protobuf
-// (OTEL_EXPORTER_OTLP_PROTOCOL=http/json is ignored: Coze Loop rejects
-// OTLP/JSON). New does not connect; it fails only on unusable settings.
+// The destination is, in order: [WithCozeLoop] (both halves non-empty, else
+// an error) or [WithEndpointURL] among opts; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+// (used verbatim) or OTEL_EXPORTER_OTLP_ENDPOINT (with /v1/traces appended),
+// with OTEL_EXPORTER_OTLP_[TRACES_]HEADERS; COZELOOP_WORKSPACE_ID with
+// COZELOOP_API_TOKEN (and COZELOOP_API_BASE_URL for another site), as
+// [WithCozeLoop]; else https://localhost:4318/v1/traces. When an OTLP
+// endpoint variable and COZELOOP_* credentials are both set, the endpoint
+// variable wins and one warning is logged through [slog.Default] (naming
+// the variables, never the token). [NewFromEnv] is the same, except that it
+// returns [ErrNotConfigured] instead of using the default endpoint. One of
+// COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN without the other is an
+// error, and so is an endpoint that is not an http or https URL.
+//
+// Other defaults: gzip on unless OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION is
+// "none"; [DefaultTimeout] or OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT
+// (milliseconds) per export, retries included; retries with backoff from
+// [DefaultRetryInitial] to [DefaultRetryMax]; [DefaultMaxRequestSize] per
+// request; service.name from OTEL_SERVICE_NAME, else "unknown_service:" and
+// the program's name; TLS roots and client certificates from
+// OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE, _CLIENT_CERTIFICATE and
+// _CLIENT_KEY (a certificate without its key, or a key without its
+// certificate, is an error naming the missing variable). Requests are always
+// protobuf (OTEL_EXPORTER_OTLP_PROTOCOL=http/json is ignored: Coze Loop
+// rejects OTLP/JSON). New does not connect; it fails only on unusable
+// settings.
 func New(opts ...Option) (*Exporter, error) {
+	return build(opts, false)
+}
+
+// build makes the exporter of [New], or of [NewFromEnv] when
+// needDestination is set.
+func build(opts []Option, needDestination bool) (*Exporter, error) {
 	cfg := config{
 		timeout:      DefaultTimeout,
 		retryInitial: DefaultRetryInitial,
@@ -82,35 +107,43 @@ func New(opts ...Option) (*Exporter, error) {
 			o.apply(&cfg)
 		}
 	}
+	configured, err := resolveDestination(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	if needDestination && !configured {
+		return nil, ErrNotConfigured
+	}
 
 	var hopts []otlptracehttp.Option
 	var headers map[string]string
 	if cfg.headers != nil {
 		headers = mergeHeaders(cfg.headers, nil)
 	}
-	endpoint := cfg.endpointURL
-	if cfg.cozeWorkspace != "" || cfg.cozeToken != "" {
-		if cfg.cozeWorkspace == "" || cfg.cozeToken == "" {
-			return nil, errors.New("otlpexport: Coze Loop needs both a workspace id and a token")
-		}
+	endpoint, source := cfg.endpointURL, "endpoint"
+	if cfg.cozeSet {
 		if endpoint == "" {
-			endpoint = cozeEndpoint(cfg)
+			endpoint, source = cozeEndpoint(cfg), "Coze Loop endpoint"
 		}
 		headers = mergeHeaders(headers, map[string]string{
 			"cozeloop-workspace-id": cfg.cozeWorkspace,
 			"Authorization":         "Bearer " + cfg.cozeToken,
 		})
 	}
-	coze := isCozeLoop(endpoint, cfg.cozeWorkspace != "", headers)
+	coze := isCozeLoop(endpoint, cfg.cozeSet, headers)
 	messages := !coze
 	if cfg.messages != nil {
 		messages = *cfg.messages
 	}
 	if endpoint != "" {
-		if !strings.Contains(endpoint, "://") {
-			return nil, fmt.Errorf("otlpexport: endpoint %q is not a URL", endpoint)
+		if err := checkEndpoint(endpoint, source); err != nil {
+			return nil, err
 		}
 		hopts = append(hopts, otlptracehttp.WithEndpointURL(endpoint))
+	} else if name, v := envLookup(EnvTracesEndpoint, EnvEndpoint); name != "" {
+		if err := checkEndpoint(v, name); err != nil {
+			return nil, err
+		}
 	}
 	if headers != nil {
 		hopts = append(hopts, otlptracehttp.WithHeaders(headers))
@@ -172,7 +205,8 @@ func New(opts ...Option) (*Exporter, error) {
 // Export converts the ended traces and spans among items to OTLP spans and
 // sends them, split into requests of at most the maximum request size, each
 // retried on 429, 5xx and network errors within the export timeout. Trace
-// starts are skipped (the trace is sent as the root span when it ends).
+// starts are not sent: the trace is sent as the root span when it ends, or
+// by [Exporter.Shutdown] if it has not ended by then.
 //
 // It returns nil when everything was delivered, otherwise
 // [*processors.PartialError]s (joined) that count the spans not delivered:
@@ -181,10 +215,33 @@ func New(opts ...Option) (*Exporter, error) {
 // for spans the server refused in a partial success, export_failed for
 // requests that failed and for spans whose conversion panicked (the error
 // names the span). Errors carry the server's message, never credentials.
+// A nil or shut-down exporter sends nothing and counts every item as
+// after_shutdown.
 func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
-	if e.stopped.Load() {
-		return errors.New("otlpexport: exporter is shut down")
+	if e == nil {
+		return dropAll(items, errNilExporter)
 	}
+	if e.stopped.Load() {
+		return dropAll(items, errShutDown)
+	}
+	e.open.track(items)
+	return e.export(ctx, items, true)
+}
+
+var (
+	errNilExporter = errors.New("otlpexport: nil exporter")
+	errShutDown    = errors.New("otlpexport: exporter is shut down")
+)
+
+// dropAll counts every item of an export that sends nothing as
+// DropAfterShutdown.
+func dropAll(items []processors.Item, err error) error {
+	return &processors.PartialError{Dropped: len(items), Reason: processors.DropAfterShutdown, Err: err}
+}
+
+// export converts and sends items within ctx and the export timeout; when
+// interruptible, Shutdown interrupts it.
+func (e *Exporter) export(ctx context.Context, items []processors.Item, interruptible bool) error {
 	var errs []error
 	batch := make([]*tracepb.Span, 0, len(items))
 	conv := e.conv
@@ -218,7 +275,9 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	defer context.AfterFunc(e.down, cancel)()
+	if interruptible {
+		defer context.AfterFunc(e.down, cancel)()
+	}
 	chunks, tooLarge := split(batch, e.maxReq, e.overhead())
 	if tooLarge > 0 {
 		errs = append(errs, &processors.PartialError{Dropped: tooLarge, Reason: processors.DropTooLarge,
@@ -233,16 +292,35 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 }
 
 // Shutdown stops the exporter: an export in flight is interrupted (its
-// request and any wait before a retry) and later exports fail. It returns
-// ctx's error if ctx is already done.
+// request and any wait before a retry) and later exports fail. Then, unless
+// ctx is done, it sends a root span for each trace that started and has not
+// ended (the last 4096 such traces), ending now and marked with
+// agenttrace.trace.ended=false, so that the spans already sent under those
+// traces have their parent; this takes at most ctx's deadline and the export
+// timeout. It returns the error of that export and ctx's error if ctx is
+// done. Only the first call has an effect; a nil *Exporter returns nil.
 func (e *Exporter) Shutdown(ctx context.Context) error {
+	if e == nil {
+		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if !e.stopped.CompareAndSwap(false, true) {
 		return nil
 	}
 	e.shutdown()
-	err := e.client.Stop(ctx)
+	var errs []error
+	if open := e.open.take(); len(open) > 0 && ctx.Err() == nil {
+		if err := e.exportOpen(ctx, open); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := e.client.Stop(ctx); err != nil && (len(errs) == 0 || !errors.Is(errs[0], err)) {
+		errs = append(errs, err)
+	}
 	if e.ownTransport != nil {
 		e.ownTransport.CloseIdleConnections()
 	}
-	return err
+	return errors.Join(errs...)
 }

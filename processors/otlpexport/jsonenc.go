@@ -118,7 +118,11 @@ func appendChatMessage(b []byte, m spans.Message) []byte {
 	b = append(b, `{"role":`...)
 	b = appendString(b, m.Role)
 	b = append(b, `,"content":`...)
-	b = appendString(b, m.Content)
+	if m.Content == "" && len(m.ToolCalls) > 0 {
+		b = append(b, `null`...) // as OpenAI writes a message that only calls tools
+	} else {
+		b = appendString(b, m.Content)
+	}
 	if m.Name != "" {
 		b = append(b, `,"name":`...)
 		b = appendString(b, m.Name)

@@ -30,7 +30,7 @@ type chatChoice struct {
 
 type chatMessage struct {
 	Role       string         `json:"role"`
-	Content    string         `json:"content"`
+	Content    *string        `json:"content"` // null for a message that only calls tools
 	Name       string         `json:"name,omitempty"`
 	ToolCallID string         `json:"tool_call_id,omitempty"`
 	ToolCalls  []chatToolCall `json:"tool_calls,omitempty"` // absent, never null
@@ -61,7 +61,10 @@ type chatToolDef struct {
 }
 
 func toChatMessage(m spans.Message) chatMessage {
-	c := chatMessage{Role: m.Role, Content: m.Content, Name: m.Name, ToolCallID: m.ToolCallID}
+	c := chatMessage{Role: m.Role, Content: &m.Content, Name: m.Name, ToolCallID: m.ToolCallID}
+	if m.Content == "" && len(m.ToolCalls) > 0 {
+		c.Content = nil
+	}
 	if len(m.ToolCalls) > 0 {
 		c.ToolCalls = make([]chatToolCall, len(m.ToolCalls))
 		for i, tc := range m.ToolCalls {

@@ -12,11 +12,14 @@ import (
 // {"messages":[{role,content,name?,tool_call_id?,tool_calls?}],"tools":[{type:"function",
 // function:{name,description?,parameters?}}]}, output {"choices":[{index,finish_reason?,message}]},
 // with tool_calls [{id,type:"function",function:{name,arguments}}] an array or
-// absent, never null, and parameters a JSON object.
+// absent, never null, and parameters a JSON object. content is a string,
+// except that a message with tool calls and no text has "content":null, as
+// OpenAI writes it (not "", which some renderers show as an empty bubble).
 //
 // OTel GenAI (gen_ai.input.messages, gen_ai.output.messages):
 // [{role, parts:[{type:"text",content}|{type:"tool_call",id,name,arguments}|
-// {type:"tool_call_response",id,response}], name?, finish_reason?}].
+// {type:"tool_call_response",id,response}], name?, finish_reason?}]. Empty
+// text has no part: a message that only calls tools has only tool_call parts.
 
 // maxFlatInput and maxFlatOutput bound the OpenInference
 // llm.{input,output}_messages.N.* attributes of one span: a conversation that

@@ -4,6 +4,9 @@ import (
 	"maps"
 	"net/http"
 	"time"
+
+	"github.com/agenttrace/agenttrace-go/processors"
+	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
 // Defaults of [New].
@@ -55,15 +58,23 @@ type config struct {
 	httpClient   *http.Client
 	messages     *bool
 
+	// cozeSet says that Coze Loop credentials were given, by WithCozeLoop
+	// or by the COZELOOP_* variables (see resolveDestination).
+	cozeSet       bool
 	cozeWorkspace string
 	cozeToken     string
 	cozeBaseURL   string
+
+	// Used by InstallFromEnv only.
+	providerOpts []tracing.Option
+	batcherOpts  []processors.BatcherOption
 }
 
 // WithEndpointURL sets the full URL that traces are posted to, such as
 // "http://localhost:4318/v1/traces" (the path is used as given). It
-// overrides OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT
-// and the endpoint of [WithCozeLoop].
+// overrides OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT,
+// the COZELOOP_* variables and the endpoint of [WithCozeLoop]. [New] fails
+// unless it is an http or https URL with a host.
 func WithEndpointURL(u string) Option {
 	return optionFunc(func(c *config) { c.endpointURL = u })
 }
@@ -161,10 +172,14 @@ func WithHTTPClient(client *http.Client) Option {
 // posted to the site's OTLP endpoint (the China site unless
 // COZELOOP_API_BASE_URL or [WithCozeLoopBaseURL] names another) with the
 // cozeloop-workspace-id header and the token as a bearer Authorization
-// header. The token never appears in errors or logs.
+// header. It wins over the OTLP endpoint variables and the COZELOOP_*
+// credentials of the environment. Both values are needed: [New] fails when
+// either is empty (or only spaces), as it is when they come from unset
+// variables. Surrounding spaces are removed. The token never appears in
+// errors or logs.
 func WithCozeLoop(workspaceID, token string) Option {
 	return optionFunc(func(c *config) {
-		c.cozeWorkspace, c.cozeToken = workspaceID, token
+		c.cozeSet, c.cozeWorkspace, c.cozeToken = true, workspaceID, token
 	})
 }
 

@@ -2,8 +2,6 @@ package otlpexport
 
 import (
 	"errors"
-	"os"
-	"strings"
 
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -17,63 +15,98 @@ import (
 // errors.Is.
 var ErrNotConfigured = errors.New("otlpexport: no OTLP endpoint or Coze Loop credentials configured")
 
-// NewFromEnv returns an [Exporter] for the destination that opts or the
-// environment name, or [ErrNotConfigured] when they name none. The
-// destination is, in order: [WithEndpointURL] or [WithCozeLoop] among opts;
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT (Coze
-// Loop's documented setup, with its headers in OTEL_EXPORTER_OTLP_HEADERS);
-// COZELOOP_WORKSPACE_ID with COZELOOP_API_TOKEN (and COZELOOP_API_BASE_URL
-// for another site). Use it to add OTLP export to a provider that has other
-// processors:
+// NewFromEnv is [New] for programs that export only when a destination is
+// configured: it reads the same options and variables, and returns
+// [ErrNotConfigured] where New would use the default endpoint
+// (https://localhost:4318). Use it to add OTLP export to a provider that has
+// other processors:
 //
-//	procs := []tracing.Option{tracing.WithProcessor(console)}
-//	if exp, err := otlpexport.NewFromEnv(); err == nil {
+//	procs := []tracing.Option{tracing.WithProcessor(processors.NewSync(processors.NewConsole(os.Stdout)))}
+//	exp, err := otlpexport.NewFromEnv()
+//	switch {
+//	case err == nil:
 //		procs = append(procs, tracing.WithProcessor(processors.NewBatcher(exp)))
-//	} else if !errors.Is(err, otlpexport.ErrNotConfigured) {
-//		return err
+//	case !errors.Is(err, otlpexport.ErrNotConfigured):
+//		return err // configured, but unusable
 //	}
+//	tp := tracing.NewProvider(procs...)
+//	defer tp.Shutdown(context.Background())
 func NewFromEnv(opts ...Option) (*Exporter, error) {
+	return build(opts, true)
+}
+
+// WithProviderOptions passes opts to the provider that [InstallFromEnv]
+// makes, after its own Batcher: [tracing.WithSensitiveData],
+// [tracing.WithProcessor] for more processors, [tracing.WithLogger], and so
+// on. [New] and [NewFromEnv] ignore it.
+func WithProviderOptions(opts ...tracing.Option) Option {
+	return optionFunc(func(c *config) { c.providerOpts = append(c.providerOpts, opts...) })
+}
+
+// WithBatcherOptions passes opts to the [processors.Batcher] that
+// [InstallFromEnv] makes: [processors.WithMaxQueueSize],
+// [processors.WithScheduleDelay], and so on. [New] and [NewFromEnv] ignore
+// it.
+func WithBatcherOptions(opts ...processors.BatcherOption) Option {
+	return optionFunc(func(c *config) { c.batcherOpts = append(c.batcherOpts, opts...) })
+}
+
+// InstallFromEnv builds an [Exporter] with [NewFromEnv], a provider whose
+// first processor is a [processors.Batcher] over it (see [BatcherOf]), and
+// installs the provider with [tracing.SetDefault]. [WithProviderOptions] and
+// [WithBatcherOptions] among opts configure the provider and the Batcher.
+// Call Shutdown on the provider before the program exits to send what is
+// left.
+//
+// It returns a nil provider and an error, and installs nothing, when no
+// destination is configured ([ErrNotConfigured]: export is off, not broken)
+// or when the configuration is unusable (any other error). A nil provider's
+// methods do nothing, so a program that traces either way makes its own
+// provider in that case:
+//
+//	tp, err := otlpexport.InstallFromEnv(otlpexport.WithServiceName("support-bot"))
+//	switch {
+//	case errors.Is(err, otlpexport.ErrNotConfigured):
+//		tp = tracing.NewProvider() // not exporting; add processors of your own
+//		tracing.SetDefault(tp)
+//	case err != nil:
+//		return err // configured, but unusable
+//	}
+//	defer func() {
+//		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+//		defer cancel()
+//		if err := tp.Shutdown(ctx); err != nil {
+//			log.Print("traces not exported: ", err)
+//		}
+//	}()
+//
+// The provider reads its own variables too (see [tracing.NewProvider]).
+func InstallFromEnv(opts ...Option) (*tracing.Provider, error) {
 	var cfg config
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&cfg)
 		}
 	}
-	configured := cfg.endpointURL != "" || cfg.cozeWorkspace != "" || cfg.cozeToken != "" ||
-		envFirst(EnvTracesEndpoint, EnvEndpoint) != ""
-	if !configured {
-		ws, tok := strings.TrimSpace(os.Getenv(EnvCozeWorkspaceID)), strings.TrimSpace(os.Getenv(EnvCozeAPIToken))
-		switch {
-		case ws != "" && tok != "":
-			opts = append([]Option{WithCozeLoop(ws, tok)}, opts...)
-		case ws != "":
-			return nil, errors.New("otlpexport: " + EnvCozeWorkspaceID + " is set but " + EnvCozeAPIToken + " is not")
-		case tok != "":
-			return nil, errors.New("otlpexport: " + EnvCozeAPIToken + " is set but " + EnvCozeWorkspaceID + " is not")
-		default:
-			return nil, ErrNotConfigured
-		}
-	}
-	return New(opts...)
-}
-
-// InstallFromEnv builds an [Exporter] with [NewFromEnv], a provider with a
-// [processors.Batcher] over it, and installs the provider with
-// [tracing.SetDefault]. Call Shutdown on the provider before the program
-// exits to send what is left:
-//
-//	tp, err := otlpexport.InstallFromEnv()
-//	defer tp.Shutdown(context.Background())
-//
-// When no destination is configured it installs nothing and returns a nil
-// provider, whose methods do nothing, and [ErrNotConfigured]. The provider
-// reads its own variables too (see [tracing.NewProvider]).
-func InstallFromEnv(opts ...Option) (*tracing.Provider, error) {
 	exp, err := NewFromEnv(opts...)
 	if err != nil {
 		return nil, err
 	}
-	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
+	popts := append([]tracing.Option{tracing.WithProcessor(processors.NewBatcher(exp, cfg.batcherOpts...))}, cfg.providerOpts...)
+	tp := tracing.NewProvider(popts...)
 	tracing.SetDefault(tp)
 	return tp, nil
+}
+
+// BatcherOf returns the first [processors.Batcher] among tp's processors:
+// for a provider of [InstallFromEnv], the one sending to OTLP, whose
+// [processors.Batcher.Stats] say what was delivered. It returns nil when tp
+// is nil or has no Batcher.
+func BatcherOf(tp *tracing.Provider) *processors.Batcher {
+	for _, p := range tp.Processors() {
+		if b, ok := p.(*processors.Batcher); ok {
+			return b
+		}
+	}
+	return nil
 }
