@@ -222,9 +222,10 @@
 // JSON is written without reflection. bench_test.go compares the whole
 // pipeline (provider, Batcher, this exporter) with the OpenTelemetry SDK's
 // (tracer, BatchSpanProcessor, otlptracehttp) sending the same attributes
-// to a loopback sink. On a shared 2-core machine ours delivered 1.13 to 1.34
-// times the SDK's spans per second (benchstat medians of several runs, gzip
-// on and off) at the same bytes per span, with a third of its allocations.
+// to a loopback sink. On a shared 2-core machine ours delivered 1.27 to 1.46
+// times the SDK's spans per second with gzip off and 1.03 to 1.26 times with
+// gzip on (benchstat medians of several runs), at the same bytes per span
+// and with a third of its allocations.
 // Both spend most of the exporter's time in protobuf marshalling and gzip,
 // which they share (otlptracehttp's client):
 //
