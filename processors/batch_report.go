@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // reporter logs the Batcher's drops, summed by reason, at most once per
@@ -48,7 +50,7 @@ func (r *reporter) maybeReport(b *Batcher, final bool) {
 		args = append(args, slog.Duration("since", now.Sub(r.last)))
 	}
 	if r.lastErr != nil {
-		args = append(args, slog.String("last_error", errText(r.lastErr)))
+		args = append(args, slog.String("last_error", safetext.Error(r.lastErr)))
 	}
 	warn(b.cfg.logger, "agenttrace: trace items dropped", args...)
 	r.last = now

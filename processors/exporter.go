@@ -3,9 +3,9 @@ package processors
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
@@ -108,7 +108,7 @@ func (e *PartialError) Error() string {
 	}
 	msg := "processors: " + strconv.Itoa(e.Dropped) + noun + " dropped (" + string(e.reason()) + ")"
 	if e.Err != nil {
-		msg += ": " + errText(e.Err)
+		msg += ": " + safetext.Error(e.Err)
 	}
 	return msg
 }
@@ -180,27 +180,14 @@ func Dropped(err error, n int) (dropped map[DropReason]int) {
 	return out
 }
 
-// errText returns err's message. It never panics: an Error method that does
-// (a typed nil pointer returned as an error, say) is described by fmt.
-func errText(err error) (msg string) {
-	if err == nil {
-		return ""
-	}
-	defer func() {
-		if recover() != nil {
-			msg = fmt.Sprint(err) // fmt contains the panic and says what it was
-		}
-	}()
-	return err.Error()
-}
-
-// safeErr returns err wrapped so that its message is computed once, now, by
-// errText; errors.Is and errors.As still see err. A nil err stays nil.
+// safeErr returns err wrapped so that its message is computed once, now,
+// without panicking (see safetext.Error); errors.Is and errors.As still see
+// err. A nil err stays nil.
 func safeErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &textError{msg: errText(err), err: err}
+	return &textError{msg: safetext.Error(err), err: err}
 }
 
 type textError struct {

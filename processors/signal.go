@@ -8,6 +8,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // DefaultSignalTimeout bounds the shutdown [ShutdownOnSignal] runs when
@@ -90,13 +92,13 @@ func shutdownOn(p Shutdowner, timeout time.Duration, sig os.Signal) {
 	defer func() {
 		if r := recover(); r != nil {
 			slog.Error("agenttrace: shutdown on signal panicked",
-				slog.String("signal", sig.String()), slog.Any("panic", r))
+				slog.String("signal", sig.String()), slog.String("panic", safetext.Panic(r)))
 		}
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := p.Shutdown(ctx); err != nil {
 		slog.Warn("agenttrace: shutdown on signal failed",
-			slog.String("signal", sig.String()), slog.String("error", errText(err)))
+			slog.String("signal", sig.String()), slog.String("error", safetext.Error(err)))
 	}
 }

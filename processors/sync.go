@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
@@ -87,7 +88,7 @@ func (p *Sync) export(it Item) {
 		if now := time.Now(); now.Sub(p.lastReport) >= syncReportInterval {
 			warn(p.logger, "agenttrace: export failed; items dropped",
 				slog.String("exporter", fmt.Sprintf("%T", p.exp)),
-				slog.Int("dropped", p.unreported), slog.String("error", errText(err)))
+				slog.Int("dropped", p.unreported), slog.String("error", safetext.Error(err)))
 			p.lastReport, p.unreported = now, 0
 		}
 	}
@@ -142,7 +143,7 @@ func (p *Sync) Shutdown(ctx context.Context) error {
 func safeExport(ctx context.Context, exp Exporter, items []Item) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &PartialError{Dropped: len(items), Reason: DropExporterPanic, Err: fmt.Errorf("exporter panicked: %v", r)}
+			err = &PartialError{Dropped: len(items), Reason: DropExporterPanic, Err: fmt.Errorf("exporter panicked: %s", safetext.Panic(r))}
 		}
 	}()
 	return safeErr(exp.Export(ctx, items))
@@ -152,7 +153,7 @@ func safeExport(ctx context.Context, exp Exporter, items []Item) (err error) {
 func safeShutdown(ctx context.Context, exp Exporter) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("processors: exporter Shutdown panicked: %v", r)
+			err = fmt.Errorf("processors: exporter Shutdown panicked: %s", safetext.Panic(r))
 		}
 	}()
 	return safeErr(exp.Shutdown(ctx))

@@ -2,7 +2,8 @@ package tracing
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // SpanError describes what went wrong in a span. It is recorded with
@@ -25,7 +26,7 @@ func (e *SpanError) Error() string {
 // errorFrom converts err to a SpanError: a *SpanError found with errors.As is
 // copied, any other error becomes its message. A nil *SpanError yields nil.
 // It never panics, not even on an error whose methods do (a typed nil
-// pointer returned as an error, say): fmt then describes the value.
+// pointer returned as an error, say).
 func errorFrom(err error) (out *SpanError) {
 	if se, ok := err.(*SpanError); ok {
 		if se == nil {
@@ -35,8 +36,8 @@ func errorFrom(err error) (out *SpanError) {
 		return &c
 	}
 	defer func() {
-		if recover() != nil {
-			out = &SpanError{Message: fmt.Sprint(err)}
+		if recover() != nil { // errors.As calls the error's own As and Unwrap
+			out = &SpanError{Message: safetext.Error(err)}
 		}
 	}()
 	var se *SpanError
@@ -44,5 +45,5 @@ func errorFrom(err error) (out *SpanError) {
 		c := *se
 		return &c
 	}
-	return &SpanError{Message: err.Error()}
+	return &SpanError{Message: safetext.Error(err)}
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // Provider creates traces and fans their events out to processors. The zero
@@ -185,7 +187,7 @@ func (p *Provider) each(ctx context.Context, method string, f func(Processor, co
 			defer func() {
 				if r := recover(); r != nil {
 					p.reportPanic(proc, method, r)
-					errs <- fmt.Errorf("tracing: %T.%s panicked: %v", proc, method, r)
+					errs <- fmt.Errorf("tracing: %T.%s panicked: %s", proc, method, safetext.Panic(r))
 				}
 			}()
 			if err := f(proc, ctx); err != nil {
@@ -226,7 +228,7 @@ func (p *Provider) reportPanic(proc Processor, method string, r any) {
 	l.Error("agenttrace: processor panicked; the panic was contained",
 		slog.String("processor", fmt.Sprintf("%T", proc)),
 		slog.String("method", method),
-		slog.String("panic", fmt.Sprint(r)),
+		slog.String("panic", safetext.Panic(r)),
 		slog.Int64("panics_since_last_report", p.panics.Swap(0)))
 }
 

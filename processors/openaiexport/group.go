@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 	"github.com/agenttrace/agenttrace-go/processors"
 )
 
@@ -91,7 +92,7 @@ func (e *Exporter) group(items []processors.Item) ([]*group, []error) {
 func (e *encoder) item(it processors.Item) (key string, b []byte, ok bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			key, b, ok, err = "", nil, true, fmt.Errorf("openaiexport: encode %s: panic: %s", itemName(it), panicText(r))
+			key, b, ok, err = "", nil, true, fmt.Errorf("openaiexport: encode %s: panic: %s", itemName(it), safetext.Panic(r))
 		}
 	}()
 	switch it.Event {
@@ -130,18 +131,6 @@ func itemName(it processors.Item) string {
 		return "trace " + it.Trace.ID()
 	}
 	return "item"
-}
-
-// panicText describes a recovered panic value without formatting arbitrary
-// values with fmt, which has no cycle check.
-func panicText(r any) string {
-	switch r := r.(type) {
-	case string:
-		return r
-	case error:
-		return errorText(r)
-	}
-	return fmt.Sprintf("%T", r)
 }
 
 // body joins encoded items into {"data":[...]}.

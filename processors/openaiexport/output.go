@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // maxIndirections bounds how many pointers functionOutput follows, so that a
@@ -30,7 +32,7 @@ func functionOutput(v any) (string, bool) {
 		return "", false
 	}
 	if err, isErr := v.(error); isErr { // an error is truthy, as Python's exceptions are
-		return errorText(err), true
+		return safetext.Error(err), true
 	}
 	if isFalsy(rv) {
 		return "", false
@@ -57,7 +59,7 @@ func functionOutput(v any) (string, bool) {
 func safeCompact(v any) (b []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("panic: %s", panicText(r))
+			b, err = nil, fmt.Errorf("panic: %s", safetext.Panic(r))
 		}
 	}()
 	return compact(v)
@@ -107,19 +109,8 @@ func isFalsy(rv reflect.Value) bool {
 	return false
 }
 
-// errorText returns err's message, or a description of err's type when its
-// Error method panics (on a nil field, say).
-func errorText(err error) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("<%T: Error method panicked>", err)
-		}
-	}()
-	return err.Error()
-}
-
 // describe stands in for a value v that has no JSON encoding: its type and
 // the encoding error, never the value itself.
 func describe(v any, err error) string {
-	return fmt.Sprintf("<%T: %s>", v, errorText(err))
+	return fmt.Sprintf("<%T: %s>", v, safetext.Error(err))
 }

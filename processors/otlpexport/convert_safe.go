@@ -2,10 +2,10 @@ package otlpexport
 
 import (
 	"fmt"
-	"reflect"
 
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 	"github.com/agenttrace/agenttrace-go/processors"
 )
 
@@ -16,7 +16,7 @@ import (
 func safeConvert(c converter, it processors.Item) (ps *tracepb.Span, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			ps, err = nil, fmt.Errorf("otlpexport: converting %s panicked: %s", describeItem(it), panicText(r))
+			ps, err = nil, fmt.Errorf("otlpexport: converting %s panicked: %s", describeItem(it), safetext.Panic(r))
 		}
 	}()
 	ps = c.convert(it)
@@ -39,33 +39,4 @@ func describeItem(it processors.Item) string {
 		return fmt.Sprintf("trace %q", clipText(it.Trace.Name(), 128))
 	}
 	return "item"
-}
-
-// panicText describes a recovered value: the text of a string, an error or
-// a Stringer, or of a basic value, else its type. It never panics itself
-// and never formats composite values with fmt (which could recurse forever).
-func panicText(r any) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("%T", r)
-		}
-	}()
-	switch x := r.(type) {
-	case string:
-		s = x
-	case error:
-		s = x.Error()
-	case fmt.Stringer:
-		s = x.String()
-	default:
-		switch reflect.ValueOf(r).Kind() {
-		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-			reflect.Float32, reflect.Float64, reflect.String:
-			s = fmt.Sprint(r)
-		default:
-			s = fmt.Sprintf("a %T", r)
-		}
-	}
-	return clipText(s, 256)
 }
