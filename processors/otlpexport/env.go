@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"iter"
 	"net/url"
 	"os"
 	"strconv"
@@ -97,17 +98,30 @@ func parseResourceAttrs(s string) map[string]string {
 		return nil
 	}
 	out := map[string]string{}
-	for pair := range strings.SplitSeq(s, ",") {
-		k, v, ok := strings.Cut(pair, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			continue
-		}
+	for k, v := range pairs(s) {
 		if u, err := url.PathUnescape(strings.TrimSpace(v)); err == nil {
 			out[k] = u
 		}
 	}
 	return out
+}
+
+// pairs yields the key=value pairs of a comma-separated list, as the OTLP
+// variables write them: keys trimmed, pairs without "=" or with an empty
+// key skipped, values as written (callers decode them).
+func pairs(s string) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for pair := range strings.SplitSeq(s, ",") {
+			k, v, ok := strings.Cut(pair, "=")
+			k = strings.TrimSpace(k)
+			if !ok || k == "" {
+				continue
+			}
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
 }
 
 // The OTLP certificate variables, the signal-specific one first.

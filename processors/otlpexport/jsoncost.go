@@ -2,6 +2,7 @@ package otlpexport
 
 import (
 	"encoding/json"
+	"math"
 	"unicode/utf8"
 )
 
@@ -74,21 +75,7 @@ func spanByte(c byte) int {
 }
 
 // strCost returns the encoded size of s under m, quotes excluded.
-func strCost(s string, m *costModel) int {
-	n := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			n += int(m.ascii[c])
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		n += runeCost(r, size, m)
-		i += size
-	}
-	return n
-}
+func strCost(s string, m *costModel) int { return strCostMax(s, math.MaxInt, m) }
 
 // strCostMax returns min(strCost(s, m), c), scanning s only as far as needed.
 func strCostMax(s string, c int, m *costModel) int {

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 )
@@ -165,20 +164,12 @@ func asciiEqualFold(a, b string) bool {
 // OTEL_EXPORTER_OTLP_HEADERS, parsed as it parses them (key=value pairs
 // separated by commas, values percent-decoded).
 func envHeaders() map[string]string {
-	v := os.Getenv(EnvTracesHeaders)
-	if strings.TrimSpace(v) == "" {
-		v = os.Getenv(EnvHeaders)
-	}
-	if strings.TrimSpace(v) == "" {
+	v := envFirst(EnvTracesHeaders, EnvHeaders)
+	if v == "" {
 		return nil
 	}
 	out := map[string]string{}
-	for pair := range strings.SplitSeq(v, ",") {
-		k, val, ok := strings.Cut(pair, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			continue
-		}
+	for k, val := range pairs(v) {
 		if u, err := url.PathUnescape(val); err == nil {
 			val = u
 		}
