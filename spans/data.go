@@ -45,40 +45,6 @@ func (u *Usage) Total() int64 {
 	return u.InputTokens + u.OutputTokens
 }
 
-// Message is one chat message in the OpenAI chat-completions shape.
-type Message struct {
-	// Role is "system", "developer", "user", "assistant" or "tool".
-	Role string `json:"role"`
-	// Content is the text of the message.
-	Content string `json:"content"`
-	// Name is an optional participant name.
-	Name string `json:"name,omitempty"`
-	// ToolCallID links a "tool" message to the call it answers.
-	ToolCallID string `json:"tool_call_id,omitempty"`
-	// ToolCalls are the calls an assistant message requests.
-	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
-}
-
-// ToolCall is a function call requested by a model.
-type ToolCall struct {
-	// ID identifies the call; the answering tool message repeats it.
-	ID string `json:"id"`
-	// Name is the function name.
-	Name string `json:"name"`
-	// Arguments is the JSON text of the arguments.
-	Arguments string `json:"arguments"`
-}
-
-// Tool describes a function offered to a model.
-type Tool struct {
-	// Name is the function name.
-	Name string `json:"name"`
-	// Description says what the tool does.
-	Description string `json:"description,omitempty"`
-	// Parameters is the JSON Schema of the arguments, as JSON text.
-	Parameters string `json:"parameters,omitempty"`
-}
-
 // Agent describes one agent's turn of work.
 type Agent struct {
 	// Name is the agent's name.
@@ -89,6 +55,14 @@ type Agent struct {
 	Tools []string
 	// OutputType names the type of the agent's final output.
 	OutputType string
+	// Input is what the agent was asked: a string, a []Message, or any
+	// JSON-encodable value. Exported to OpenTelemetry backends (Coze Loop
+	// shows it on the agent's row); the OpenAI traces format has no field for
+	// it. Content.
+	Input any
+	// Output is the agent's final output: a string, a []Message, or any
+	// JSON-encodable value. Exported like Input. Content.
+	Output any
 }
 
 // Generation describes one LLM call.
@@ -113,6 +87,11 @@ type Generation struct {
 	FinishReason string
 	// ResponseID is the vendor's id for the response, when known.
 	ResponseID string
+	// Stream reports whether the output was streamed.
+	Stream bool
+	// FirstTokenAt is when the first output token arrived (streamed calls);
+	// zero when unknown.
+	FirstTokenAt time.Time
 }
 
 // Function describes one tool (function) call.
@@ -198,10 +177,20 @@ type Response struct {
 	ResponseID string
 	// Model is the model name, when known (exported to OpenTelemetry backends).
 	Model string
+	// Provider names the model vendor ("openai", "azure.ai.openai", ...);
+	// empty means exporters leave it unset.
+	Provider string
 	// Usage counts tokens; nil when unknown.
 	Usage *Usage
-	// Input is kept for processors; no bundled exporter sends it. Content.
+	// Input is the request's input: a string or a list of Responses input
+	// items (any JSON-encodable value; a json.RawMessage is sent as is).
+	// Exported to OpenTelemetry backends only, as {"input":[...]}; the
+	// OpenAI traces format has no field for it. Content.
 	Input any
+	// Output is the response's output items (any JSON-encodable value; a
+	// json.RawMessage is sent as is), exported like Input, as
+	// {"id":...,"output":[...]}. Content.
+	Output any
 }
 
 // MCPListTools describes listing the tools of an MCP server.
@@ -210,6 +199,63 @@ type MCPListTools struct {
 	Server string
 	// Result lists the tool names returned.
 	Result []string
+}
+
+// Embedding describes one call to an embedding model. It is not a kind of
+// the Python SDK: the OpenAI traces exporter sends it as a custom span.
+type Embedding struct {
+	// Model is the model name.
+	Model string
+	// Provider names the model vendor; empty means unset.
+	Provider string
+	// Input is the texts embedded. Content.
+	Input []string
+	// Dimensions is the length of each vector returned; zero when unknown.
+	Dimensions int
+	// Count is the number of vectors returned.
+	Count int
+	// Usage counts tokens; nil when unknown.
+	Usage *Usage
+}
+
+// Document is one document a retriever returned.
+type Document struct {
+	// ID identifies the document.
+	ID string
+	// Content is the document's text. Content.
+	Content string
+	// Score is the retriever's relevance score; zero when unknown.
+	Score float64
+	// Metadata holds JSON-encodable details.
+	Metadata map[string]any
+}
+
+// Retriever describes one retrieval (a vector or keyword search over
+// documents). It is not a kind of the Python SDK: the OpenAI traces
+// exporter sends it as a custom span.
+type Retriever struct {
+	// Name names the retriever or index.
+	Name string
+	// Query is the query. Content.
+	Query string
+	// Documents are the documents returned, best first. Content.
+	Documents []Document
+	// TopK is the number of documents asked for; zero when unknown.
+	TopK int
+}
+
+// Prompt describes the rendering of a prompt template into messages. It is
+// not a kind of the Python SDK: the OpenAI traces exporter sends it as a
+// custom span.
+type Prompt struct {
+	// Name names the template.
+	Name string
+	// Template is the template's messages, unrendered, when known. Content.
+	Template []Message
+	// Variables are the values substituted. Content.
+	Variables map[string]any
+	// Output is the rendered messages. Content.
+	Output []Message
 }
 
 // Task is the span of a whole agent run (one runner invocation).
@@ -262,6 +308,15 @@ func (*Response) Kind() Kind { return KindResponse }
 
 // Kind returns KindMCPListTools.
 func (*MCPListTools) Kind() Kind { return KindMCPListTools }
+
+// Kind returns KindEmbedding.
+func (*Embedding) Kind() Kind { return KindEmbedding }
+
+// Kind returns KindRetriever.
+func (*Retriever) Kind() Kind { return KindRetriever }
+
+// Kind returns KindPrompt.
+func (*Prompt) Kind() Kind { return KindPrompt }
 
 // Kind returns KindTask.
 func (*Task) Kind() Kind { return KindTask }
@@ -353,6 +408,30 @@ func (d *MCPListTools) SpanName() string {
 		return ""
 	}
 	return d.Server
+}
+
+// SpanName returns the model name.
+func (d *Embedding) SpanName() string {
+	if d == nil {
+		return ""
+	}
+	return d.Model
+}
+
+// SpanName returns the retriever name.
+func (d *Retriever) SpanName() string {
+	if d == nil {
+		return ""
+	}
+	return d.Name
+}
+
+// SpanName returns the template name.
+func (d *Prompt) SpanName() string {
+	if d == nil {
+		return ""
+	}
+	return d.Name
 }
 
 // SpanName returns the task name.

@@ -19,6 +19,9 @@ const (
 	KindMCPListTools
 	KindTask
 	KindTurn
+	KindEmbedding
+	KindRetriever
+	KindPrompt
 	kindEnd
 )
 
@@ -36,6 +39,9 @@ var kindNames = [...]string{
 	KindMCPListTools:  "mcp_tools",
 	KindTask:          "task",
 	KindTurn:          "turn",
+	KindEmbedding:     "embedding",
+	KindRetriever:     "retriever",
+	KindPrompt:        "prompt",
 }
 
 // String returns the wire name of k ("agent", "generation", "mcp_tools", ...),

@@ -14,11 +14,14 @@ func Snapshot(d Data, redact bool) Data {
 	return d.snapshot(redact)
 }
 
-func (d *Agent) snapshot(bool) Data {
+func (d *Agent) snapshot(redact bool) Data {
 	if d == nil {
 		return &Agent{}
 	}
 	c := *d
+	if redact {
+		c.Input, c.Output = nil, nil
+	}
 	return &c
 }
 
@@ -115,7 +118,7 @@ func (d *Response) snapshot(redact bool) Data {
 	}{d: *d}
 	c.d.Usage = copyUsage(d.Usage, &c.u)
 	if redact {
-		c.d.Input = nil
+		c.d.Input, c.d.Output = nil, nil
 	}
 	return &c.d
 }
@@ -125,6 +128,43 @@ func (d *MCPListTools) snapshot(bool) Data {
 		return &MCPListTools{}
 	}
 	c := *d
+	return &c
+}
+
+func (d *Embedding) snapshot(redact bool) Data {
+	if d == nil {
+		return &Embedding{}
+	}
+	c := &struct {
+		d Embedding
+		u Usage
+	}{d: *d}
+	c.d.Usage = copyUsage(d.Usage, &c.u)
+	if redact {
+		c.d.Input = nil
+	}
+	return &c.d
+}
+
+func (d *Retriever) snapshot(redact bool) Data {
+	if d == nil {
+		return &Retriever{}
+	}
+	c := *d
+	if redact {
+		c.Query, c.Documents = "", nil
+	}
+	return &c
+}
+
+func (d *Prompt) snapshot(redact bool) Data {
+	if d == nil {
+		return &Prompt{}
+	}
+	c := *d
+	if redact {
+		c.Template, c.Variables, c.Output = nil, nil, nil
+	}
 	return &c
 }
 

@@ -3,13 +3,15 @@ package spans_test
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/agenttrace/agenttrace-go/spans"
 )
 
 func TestKindNames(t *testing.T) {
 	want := []string{"agent", "generation", "function", "guardrail", "handoff", "transcription",
-		"speech", "speech_group", "custom", "response", "mcp_tools", "task", "turn"}
+		"speech", "speech_group", "custom", "response", "mcp_tools", "task", "turn",
+		"embedding", "retriever", "prompt"}
 	kinds := spans.Kinds()
 	if len(kinds) != len(want) {
 		t.Fatalf("%d kinds, want %d", len(kinds), len(want))
@@ -28,8 +30,10 @@ func TestKindNames(t *testing.T) {
 func every() []spans.Data {
 	u := &spans.Usage{InputTokens: 1}
 	return []spans.Data{
-		&spans.Agent{Name: "a", Handoffs: []string{"b"}, Tools: []string{"t"}, OutputType: "str"},
-		&spans.Generation{Input: []spans.Message{{Role: "user"}}, Output: []spans.Message{{Role: "assistant"}}, Model: "m", Usage: u},
+		&spans.Agent{Name: "a", Handoffs: []string{"b"}, Tools: []string{"t"}, OutputType: "str", Input: "q", Output: "a"},
+		&spans.Generation{Input: []spans.Message{{Role: "user"}}, Output: []spans.Message{{Role: "assistant"}}, Model: "m", Usage: u,
+			Tools: []spans.Tool{{Name: "t"}}, ModelConfig: map[string]any{"k": 1}, Provider: "p", FinishReason: "stop",
+			ResponseID: "r", Stream: true, FirstTokenAt: time.Unix(1, 0)},
 		&spans.Function{Name: "f", Input: "{}", Output: 1, MCPData: map[string]any{"server": "s"}},
 		&spans.Guardrail{Name: "g", Triggered: true},
 		&spans.Handoff{From: "a", To: "b"},
@@ -37,10 +41,14 @@ func every() []spans.Data {
 		&spans.Speech{Input: "hi", Output: []byte{1}, OutputFormat: "pcm", Model: "m"},
 		&spans.SpeechGroup{Input: "hi"},
 		&spans.Custom{Name: "c", Data: map[string]any{"k": 1}},
-		&spans.Response{ResponseID: "r", Usage: u, Input: "x"},
+		&spans.Response{ResponseID: "r", Model: "m", Provider: "p", Usage: u, Input: "x", Output: []any{1}},
 		&spans.MCPListTools{Server: "s", Result: []string{"t"}},
 		&spans.Task{Name: "t", Usage: u},
 		&spans.Turn{Turn: 1, AgentName: "a", Usage: u},
+		&spans.Embedding{Model: "m", Provider: "p", Input: []string{"x"}, Dimensions: 3, Count: 1, Usage: u},
+		&spans.Retriever{Name: "r", Query: "q", Documents: []spans.Document{{ID: "d"}}, TopK: 3},
+		&spans.Prompt{Name: "p", Template: []spans.Message{{Role: "system"}}, Variables: map[string]any{"k": 1},
+			Output: []spans.Message{{Role: "system"}}},
 	}
 }
 
@@ -64,7 +72,11 @@ func TestSnapshot(t *testing.T) {
 		spans.KindTranscription: {"Input", "Output"},
 		spans.KindSpeech:        {"Input", "Output"},
 		spans.KindSpeechGroup:   {"Input"},
-		spans.KindResponse:      {"Input"},
+		spans.KindResponse:      {"Input", "Output"},
+		spans.KindAgent:         {"Input", "Output"},
+		spans.KindEmbedding:     {"Input"},
+		spans.KindRetriever:     {"Query", "Documents"},
+		spans.KindPrompt:        {"Template", "Variables", "Output"},
 	}
 	for _, d := range every() {
 		t.Run(d.Kind().String(), func(t *testing.T) {
@@ -102,7 +114,7 @@ func TestNilDataIsSafe(t *testing.T) {
 	nils := []spans.Data{(*spans.Agent)(nil), (*spans.Generation)(nil), (*spans.Function)(nil),
 		(*spans.Guardrail)(nil), (*spans.Handoff)(nil), (*spans.Transcription)(nil), (*spans.Speech)(nil),
 		(*spans.SpeechGroup)(nil), (*spans.Custom)(nil), (*spans.Response)(nil), (*spans.MCPListTools)(nil),
-		(*spans.Task)(nil), (*spans.Turn)(nil)}
+		(*spans.Task)(nil), (*spans.Turn)(nil), (*spans.Embedding)(nil), (*spans.Retriever)(nil), (*spans.Prompt)(nil)}
 	for _, d := range nils {
 		_ = d.SpanName()
 		c := spans.Snapshot(d, true)
@@ -124,6 +136,7 @@ func TestSnapshotCopiesUsage(t *testing.T) {
 		&spans.Response{Usage: &spans.Usage{InputTokens: 1}},
 		&spans.Task{Usage: &spans.Usage{InputTokens: 1}},
 		&spans.Turn{Usage: &spans.Usage{InputTokens: 1}},
+		&spans.Embedding{Usage: &spans.Usage{InputTokens: 1}},
 	} {
 		snap := spans.Snapshot(d, false)
 		live := usageOf(d)
@@ -149,6 +162,8 @@ func usageOf(d spans.Data) *spans.Usage {
 	case *spans.Task:
 		return d.Usage
 	case *spans.Turn:
+		return d.Usage
+	case *spans.Embedding:
 		return d.Usage
 	}
 	return nil

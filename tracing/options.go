@@ -35,6 +35,7 @@ type spanConfig struct {
 	id       string
 	parent   any // *Span or *Trace
 	metadata map[string]any
+	disabled bool
 }
 
 type providerOption func(*providerConfig)
@@ -168,5 +169,17 @@ func (o spanMetadataOption) applySpan(c spanConfig) spanConfig {
 	return c
 }
 
-// WithSpanMetadata attaches metadata to the span. The map is kept, not copied.
+// WithSpanMetadata attaches metadata to the span. The map is kept, not copied:
+// do not change it after the span starts ([Span.SetMetadata] can).
 func WithSpanMetadata(md map[string]any) SpanOption { return spanMetadataOption(md) }
+
+type spanDisabledOption bool
+
+func (o spanDisabledOption) applySpan(c spanConfig) spanConfig {
+	c.disabled = bool(o)
+	return c
+}
+
+// WithSpanDisabled disables one span, as the Python SDK's disabled=True: it
+// is not recorded, and spans started inside it are nil too.
+func WithSpanDisabled(disabled bool) SpanOption { return spanDisabledOption(disabled) }

@@ -9,9 +9,10 @@ import "context"
 //
 // OnTraceStart and OnSpanStart run on the goroutine that starts the trace or
 // span, before it is returned to the caller. The fields fixed at start (ids,
-// names, metadata, start time) may be read at any time after; span data may
-// change until the span ends and must not be read from another goroutine
-// before OnSpanEnd. After OnTraceEnd and OnSpanEnd the object is immutable and
+// names, start time) may be read at any time after; span data may change
+// until the span ends and must not be read from another goroutine before
+// OnSpanEnd. Metadata, errors, and a trace's input and output may change
+// until End and are read through their (locking) accessors. After OnTraceEnd and OnSpanEnd the object is immutable and
 // may be read from any goroutine.
 type Processor interface {
 	// OnTraceStart is called when a trace starts.

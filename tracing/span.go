@@ -25,21 +25,22 @@ type Span struct {
 	id       string
 	parentID string
 	start    time.Time
-	metadata map[string]any
 	kind     spans.Kind
 
-	mu    sync.Mutex
-	data  spans.Data // live until End, a snapshot after
-	err   *SpanError
-	ended bool
-	end   time.Time
+	mu       sync.Mutex
+	data     spans.Data // live until End, a snapshot after
+	metadata map[string]any
+	err      *SpanError
+	ended    bool
+	end      time.Time
 }
 
 // StartSpan starts a span carrying data as a child of the span or trace in
 // ctx (or of the parent given with [WithParent]) and returns a context in
 // which it is the current span. It returns ctx and a nil span, at the cost of
 // no allocation, when ctx holds no trace, the trace is disabled, the provider
-// is disabled or shut down, or data is nil.
+// is disabled or shut down, or data is nil. A span disabled with
+// [WithSpanDisabled] is nil too, and so are the spans started inside it.
 //
 // The caller must call End on the span, typically with defer. Spans may be
 // started from any goroutine with a context derived from the parent's; they
@@ -53,6 +54,9 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 		if o != nil {
 			cfg = o.applySpan(cfg)
 		}
+	}
+	if cfg.disabled {
+		return hideScope(ctx), nil
 	}
 	tr, parentID := parentOf(ctx, cfg.parent)
 	if tr == nil {
@@ -110,8 +114,8 @@ func parentOf(ctx context.Context, explicit any) (*Trace, string) {
 // like the Python SDK's custom_span(). Like StartSpan, it allocates nothing
 // when the span is not recorded.
 func CustomSpan(ctx context.Context, name string, data map[string]any, opts ...SpanOption) (context.Context, *Span) {
-	if !recording(ctx, opts) {
-		return ctx, nil // skip the allocation of the data
+	if ok, skip := recording(ctx, opts); !ok {
+		return skip, nil // skip the allocation of the data
 	}
 	return StartSpan(ctx, &spans.Custom{Name: name, Data: data}, opts...)
 }
@@ -120,8 +124,8 @@ func CustomSpan(ctx context.Context, name string, data map[string]any, opts ...S
 // another. Like StartSpan, it allocates nothing when the span is not
 // recorded.
 func HandoffSpan(ctx context.Context, from, to string, opts ...SpanOption) (context.Context, *Span) {
-	if !recording(ctx, opts) {
-		return ctx, nil
+	if ok, skip := recording(ctx, opts); !ok {
+		return skip, nil
 	}
 	return StartSpan(ctx, &spans.Handoff{From: from, To: to}, opts...)
 }
@@ -144,16 +148,22 @@ func Recording(ctx context.Context) bool {
 }
 
 // recording reports whether a span started with ctx and opts would be
-// recorded, without allocating.
-func recording(ctx context.Context, opts []SpanOption) bool {
+// recorded, without allocating. When it would not, it also returns the
+// context StartSpan would have returned.
+func recording(ctx context.Context, opts []SpanOption) (bool, context.Context) {
 	var explicit any
 	for _, o := range opts {
-		if po, ok := o.(parentOption); ok {
-			explicit = po.parent
+		switch o := o.(type) {
+		case parentOption:
+			explicit = o.parent
+		case spanDisabledOption:
+			if o {
+				return false, hideScope(ctx)
+			}
 		}
 	}
 	tr, _ := parentOf(ctx, explicit)
-	return tr != nil
+	return tr != nil, ctx
 }
 
 // SetError records err as the span's error; the last call before End wins. A
@@ -267,12 +277,37 @@ func (s *Span) Error() *SpanError {
 	return s.err
 }
 
-// Metadata returns the span's metadata. The map must not be modified.
+// Metadata returns the span's metadata. The map must not be modified; it
+// is never modified after it is returned ([Span.SetMetadata] replaces it).
 func (s *Span) Metadata() map[string]any {
 	if s == nil {
 		return nil
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.metadata
+}
+
+// SetMetadata sets one key of the span's metadata, for what is known only
+// after the span started (the attempts a call took, a status). The map given
+// with [WithSpanMetadata] is not changed: the span's metadata becomes a copy
+// with the key set, so maps returned earlier by [Span.Metadata] stay as they
+// were. It has no effect after End.
+func (s *Span) SetMetadata(key string, value any) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return
+	}
+	md := make(map[string]any, len(s.metadata)+1)
+	for k, v := range s.metadata {
+		md[k] = v
+	}
+	md[key] = value
+	s.metadata = md
 }
 
 // StartTime returns when the span started.

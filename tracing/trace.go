@@ -23,9 +23,11 @@ type Trace struct {
 	apiKey   string
 	start    time.Time
 
-	mu    sync.Mutex
-	ended bool
-	end   time.Time
+	mu     sync.Mutex
+	input  any
+	output any
+	ended  bool
+	end    time.Time
 }
 
 // StartTrace starts a trace of the workflow name with the provider p and
@@ -101,6 +103,55 @@ func (t *Trace) End() {
 	for _, proc := range *p.procs.Load() {
 		p.callTraceEnd(proc, t)
 	}
+}
+
+// SetInput records what the run was asked (the user's request): a string, a
+// []spans.Message, or any JSON-encodable value. OpenTelemetry exporters show
+// it on the trace's root span; the OpenAI traces format has no field for
+// it. It is content: a provider that excludes sensitive data ignores it. It
+// has no effect after End.
+func (t *Trace) SetInput(v any) {
+	if t != nil {
+		t.set(&t.input, v)
+	}
+}
+
+// SetOutput records the run's final output, like [Trace.SetInput].
+func (t *Trace) SetOutput(v any) {
+	if t != nil {
+		t.set(&t.output, v)
+	}
+}
+
+func (t *Trace) set(field *any, v any) {
+	if t.provider == nil || t.provider.redact {
+		return
+	}
+	t.mu.Lock()
+	if !t.ended {
+		*field = v
+	}
+	t.mu.Unlock()
+}
+
+// Input returns the value recorded with [Trace.SetInput], or nil.
+func (t *Trace) Input() any {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.input
+}
+
+// Output returns the value recorded with [Trace.SetOutput], or nil.
+func (t *Trace) Output() any {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.output
 }
 
 // ID returns the trace id.

@@ -166,6 +166,41 @@ type turnUsage struct {
 	CacheWriteInputTokens int64 `json:"cache_write_input_tokens"`
 }
 
+// embeddingDataJSON, retrieverDataJSON and promptDataJSON are the data of
+// the kinds the Python SDK does not have, sent as custom spans in the way
+// task and turn spans are: name the kind, data.sdk_span_type too.
+type embeddingDataJSON struct {
+	SDKSpanType string     `json:"sdk_span_type"`
+	Model       *string    `json:"model"`
+	Input       any        `json:"input"`
+	Dimensions  int        `json:"dimensions,omitempty"`
+	Count       int        `json:"count,omitempty"`
+	Usage       *usageJSON `json:"usage,omitempty"`
+}
+
+type retrieverDataJSON struct {
+	SDKSpanType string         `json:"sdk_span_type"`
+	Name        string         `json:"name"`
+	Query       any            `json:"query"`
+	TopK        int            `json:"top_k,omitempty"`
+	Documents   []documentJSON `json:"documents"`
+}
+
+type documentJSON struct {
+	ID       string         `json:"id,omitempty"`
+	Content  string         `json:"content"`
+	Score    float64        `json:"score,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+}
+
+type promptDataJSON struct {
+	SDKSpanType string         `json:"sdk_span_type"`
+	Name        string         `json:"name"`
+	Template    any            `json:"template"`
+	Variables   map[string]any `json:"variables"`
+	Output      any            `json:"output"`
+}
+
 // usageJSON is a model call's usage as the Python SDK records it.
 type usageJSON struct {
 	Requests            int64         `json:"requests"`
@@ -345,6 +380,34 @@ func (e *encoder) spanData(d spans.Data) any {
 				CachedInputTokens: u.CachedInputTokens, CacheWriteInputTokens: u.CacheWriteInputTokens}
 		}
 		return customJSON{Type: "custom", Name: "turn", Data: td}
+	case *spans.Embedding:
+		ed := embeddingDataJSON{SDKSpanType: "embedding", Model: optString(d.Model), Dimensions: d.Dimensions, Count: d.Count}
+		if d.Input != nil {
+			ed.Input = e.field(d.Input)
+		}
+		if d.Usage != nil {
+			u := fullUsage(d.Usage)
+			ed.Usage = &u
+		}
+		return customJSON{Type: "custom", Name: "embedding", Data: ed}
+	case *spans.Retriever:
+		rd := retrieverDataJSON{SDKSpanType: "retriever", Name: d.Name, TopK: d.TopK}
+		if d.Query != "" {
+			rd.Query = e.field(d.Query)
+		}
+		for _, doc := range d.Documents {
+			rd.Documents = append(rd.Documents, documentJSON{doc.ID, doc.Content, doc.Score, doc.Metadata})
+		}
+		return customJSON{Type: "custom", Name: "retriever", Data: rd}
+	case *spans.Prompt:
+		pd := promptDataJSON{SDKSpanType: "prompt", Name: d.Name, Variables: d.Variables}
+		if d.Template != nil {
+			pd.Template = e.field(d.Template)
+		}
+		if d.Output != nil {
+			pd.Output = e.field(d.Output)
+		}
+		return customJSON{Type: "custom", Name: "prompt", Data: pd}
 	}
 	return nil
 }

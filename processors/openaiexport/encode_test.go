@@ -41,7 +41,7 @@ func TestZeroValues(t *testing.T) {
 	kinds := []spans.Data{
 		&spans.Agent{}, &spans.Generation{}, &spans.Function{}, &spans.Guardrail{}, &spans.Handoff{},
 		&spans.Transcription{}, &spans.Speech{}, &spans.SpeechGroup{}, &spans.Custom{}, &spans.Response{},
-		&spans.MCPListTools{}, &spans.Task{}, &spans.Turn{},
+		&spans.MCPListTools{}, &spans.Task{}, &spans.Turn{}, &spans.Embedding{}, &spans.Retriever{}, &spans.Prompt{},
 	}
 	if len(kinds) != len(spans.Kinds()) {
 		t.Fatalf("test covers %d kinds, spans has %d", len(kinds), len(spans.Kinds()))
@@ -65,6 +65,9 @@ func TestZeroValues(t *testing.T) {
 			{"type": "mcp_tools", "server": nil, "result": nil},
 			{"type": "custom", "name": "task", "data": map[string]any{"sdk_span_type": "task", "name": ""}},
 			{"type": "custom", "name": "turn", "data": map[string]any{"sdk_span_type": "turn", "turn": 0.0, "agent_name": ""}},
+			{"type": "custom", "name": "embedding", "data": map[string]any{"sdk_span_type": "embedding", "model": nil, "input": nil}},
+			{"type": "custom", "name": "retriever", "data": map[string]any{"sdk_span_type": "retriever", "name": "", "query": nil, "documents": nil}},
+			{"type": "custom", "name": "prompt", "data": map[string]any{"sdk_span_type": "prompt", "name": "", "template": nil, "variables": nil, "output": nil}},
 		}
 	}
 	for _, rules := range []bool{false, true} {

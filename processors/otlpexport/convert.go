@@ -117,6 +117,8 @@ func (c converter) convertTrace(t *tracing.Trace, end time.Time, ended bool) *tr
 	a.str("agenttrace.workflow.name", t.Name())
 	a.group(t.GroupID())
 	a.metadata(t.Metadata())
+	a.ioValue(true, t.Input())
+	a.ioValue(false, t.Output())
 	if !ended {
 		a.bool(keyTraceEnded, false)
 	}
@@ -290,6 +292,12 @@ func (c converter) describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKi
 		return taskAttrs(a, d), internal
 	case *spans.Turn:
 		return turnAttrs(a, d), internal
+	case *spans.Embedding:
+		return embeddingAttrs(a, d), client
+	case *spans.Retriever:
+		return retrieverAttrs(a, d), internal
+	case *spans.Prompt:
+		return promptAttrs(a, d), internal
 	}
 	a.kinds(kindOf{coze: "custom", oi: "CHAIN"})
 	return "span", internal

@@ -1,6 +1,7 @@
 package otlpexport
 
 import (
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 
@@ -18,7 +19,31 @@ func agentAttrs(a *attrs, d *spans.Agent) string {
 		a.raw("agenttrace.agent.tools", jsonText(d.Tools, maxValueBytes))
 	}
 	a.str("agenttrace.agent.output_type", d.OutputType)
+	a.ioValue(true, d.Input)
+	a.ioValue(false, d.Output)
 	return spanName("invoke_agent", d.Name)
+}
+
+// ioValue adds an agent's or a trace's input or output: a string as text
+// (JSON when it parses as JSON), messages in the chat shapes Coze Loop
+// renders, anything else as its JSON encoding.
+func (a *attrs) ioValue(in bool, v any) {
+	switch x := v.(type) {
+	case nil:
+	case string:
+		a.ioText(in, x)
+	case []spans.Message:
+		if len(x) == 0 {
+			return
+		}
+		if in {
+			a.io(true, clipJSON(chatInputJSON(x, nil), maxContentBytes), mimeJSON)
+		} else {
+			a.io(false, clipJSON(chatOutputJSON(x, ""), maxContentBytes), mimeJSON)
+		}
+	default:
+		a.ioText(in, functionOutput(v))
+	}
 }
 
 // generationAttrs adds a model call. The message attributes of the GenAI and
@@ -35,6 +60,12 @@ func generationAttrs(a *attrs, d *spans.Generation, messages bool) string {
 		a.strs("gen_ai.response.finish_reasons", []string{d.FinishReason})
 	}
 	a.usage(d.Usage)
+	if d.Stream {
+		a.bool("cozeloop.stream", true)
+	}
+	if !d.FirstTokenAt.IsZero() {
+		a.int("cozeloop.time_to_first_token", d.FirstTokenAt.UnixMicro())
+	}
 	if len(d.Input) > 0 || len(d.Tools) > 0 {
 		a.io(true, clipJSON(chatInputJSON(d.Input, d.Tools), maxContentBytes), mimeJSON)
 		if messages {
@@ -52,12 +83,87 @@ func generationAttrs(a *attrs, d *spans.Generation, messages bool) string {
 	return spanName("chat", d.Model)
 }
 
+// responseAttrs adds a Responses API call, its input as {"input":...} and
+// its output as {"id":...,"output":...}: the shapes Coze Loop's model view
+// renders for this API.
 func responseAttrs(a *attrs, d *spans.Response) string {
 	a.kinds(kindOf{coze: "model", oi: "LLM", op: "chat"})
-	a.model(d.Model, "")
+	a.model(d.Model, d.Provider)
 	a.str("gen_ai.response.id", d.ResponseID)
 	a.usage(d.Usage)
+	if d.Input != nil {
+		b := append(make([]byte, 0, 64), `{"input":`...)
+		b = append(b, encodeJSON(d.Input)...)
+		a.io(true, clipJSON(string(append(b, '}')), maxContentBytes), mimeJSON)
+	}
+	if d.Output != nil {
+		b := append(make([]byte, 0, 64), `{"id":`...)
+		b = appendString(b, d.ResponseID)
+		b = append(b, `,"output":`...)
+		b = append(b, encodeJSON(d.Output)...)
+		a.io(false, clipJSON(string(append(b, '}')), maxContentBytes), mimeJSON)
+	}
 	return spanName("chat", d.Model)
+}
+
+func embeddingAttrs(a *attrs, d *spans.Embedding) string {
+	a.kinds(kindOf{coze: "embedding", oi: "EMBEDDING", op: "embeddings"})
+	a.model(d.Model, d.Provider)
+	a.str("embedding.model_name", d.Model)
+	if d.Dimensions > 0 {
+		a.int("gen_ai.embeddings.dimension.count", int64(d.Dimensions))
+	}
+	a.posInt("agenttrace.embedding.count", int64(d.Count))
+	a.usage(d.Usage)
+	if len(d.Input) > 0 {
+		a.ioJSON(true, d.Input)
+	}
+	return spanName("embeddings", d.Model)
+}
+
+// retrieverAttrs adds a retrieval: the query as input, the documents as a
+// JSON list of {id, content, score, metadata} as output.
+func retrieverAttrs(a *attrs, d *spans.Retriever) string {
+	a.kinds(kindOf{coze: "retriever", oi: "RETRIEVER"})
+	a.str("agenttrace.retriever.name", d.Name)
+	a.posInt("agenttrace.retriever.top_k", int64(d.TopK))
+	a.ioText(true, d.Query)
+	if d.Documents != nil {
+		docs := make([]documentJSON, len(d.Documents))
+		for i, doc := range d.Documents {
+			docs[i] = documentJSON{doc.ID, doc.Content, doc.Score, doc.Metadata}
+		}
+		a.ioJSON(false, docs)
+	}
+	return spanName("retrieve", d.Name)
+}
+
+type documentJSON struct {
+	ID       string         `json:"id,omitempty"`
+	Content  string         `json:"content"`
+	Score    float64        `json:"score,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+}
+
+// promptAttrs adds a prompt rendering: the variables (and template) as
+// input, the rendered messages as output.
+func promptAttrs(a *attrs, d *spans.Prompt) string {
+	a.kinds(kindOf{coze: "prompt", oi: "PROMPT"})
+	a.str("agenttrace.prompt.name", d.Name)
+	if d.Variables != nil || d.Template != nil {
+		in := map[string]any{}
+		if d.Variables != nil {
+			in["arguments"] = d.Variables
+		}
+		if d.Template != nil {
+			in["templates"] = json.RawMessage(appendChatMessages(nil, d.Template))
+		}
+		a.ioJSON(true, in)
+	}
+	if len(d.Output) > 0 {
+		a.io(false, clipJSON(chatInputJSON(d.Output, nil), maxContentBytes), mimeJSON)
+	}
+	return spanName("prompt", d.Name)
 }
 
 // model adds the model name and provider in every family. The provider is

@@ -3,6 +3,7 @@ package otlpexport
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/agenttrace/agenttrace-go/spans"
@@ -118,9 +119,19 @@ func appendChatMessage(b []byte, m spans.Message) []byte {
 	b = append(b, `{"role":`...)
 	b = appendString(b, m.Role)
 	b = append(b, `,"content":`...)
-	if m.Content == "" && len(m.ToolCalls) > 0 {
+	switch {
+	case m.Parts != nil:
+		b = append(b, '[')
+		for i, p := range m.Parts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendChatPart(b, p)
+		}
+		b = append(b, ']')
+	case m.Content == "" && (len(m.ToolCalls) > 0 || m.Refusal != "" || m.Audio != nil):
 		b = append(b, `null`...) // as OpenAI writes a message that only calls tools
-	} else {
+	default:
 		b = appendString(b, m.Content)
 	}
 	if m.Name != "" {
@@ -147,21 +158,103 @@ func appendChatMessage(b []byte, m spans.Message) []byte {
 		}
 		b = append(b, ']')
 	}
+	if m.Refusal != "" {
+		b = append(b, `,"refusal":`...)
+		b = appendString(b, m.Refusal)
+	}
+	if a := m.Audio; a != nil { // the audio's id and transcript; its bytes are never inlined
+		b = append(b, `,"audio":{"id":`...)
+		b = appendString(b, a.ID)
+		if a.Transcript != "" {
+			b = append(b, `,"transcript":`...)
+			b = appendString(b, a.Transcript)
+		}
+		b = append(b, '}')
+	}
+	if m.ReasoningContent != "" {
+		b = append(b, `,"reasoning_content":`...)
+		b = appendString(b, m.ReasoningContent)
+	}
 	return append(b, '}')
 }
 
-// chatInputJSON returns {"messages":[...],"tools":[...]} (tools left out
-// when there are none).
-func chatInputJSON(msgs []spans.Message, tools []spans.Tool) string {
-	b := make([]byte, 0, 64+contentLen(msgs)*5/4+128*len(tools))
-	b = append(b, `{"messages":[`...)
+// appendChatPart appends a content part in the chat-completions shape. Audio
+// bytes are never inlined: an input_audio part keeps its format and the
+// size of its data.
+func appendChatPart(b []byte, p spans.Part) []byte {
+	b = append(b, `{"type":`...)
+	b = appendString(b, p.Type)
+	switch p.Type {
+	case spans.PartText:
+		b = append(b, `,"text":`...)
+		b = appendString(b, p.Text)
+	case spans.PartRefusal:
+		b = append(b, `,"refusal":`...)
+		b = appendString(b, p.Text)
+	case spans.PartImageURL:
+		b = append(b, `,"image_url":{"url":`...)
+		b = appendString(b, p.URL)
+		if p.Detail != "" {
+			b = append(b, `,"detail":`...)
+			b = appendString(b, p.Detail)
+		}
+		b = append(b, '}')
+	case spans.PartInputAudio:
+		b = append(b, `,"input_audio":{"data":`...)
+		b = appendString(b, audioPlaceholder(len(p.Data), p.Format))
+		b = append(b, `,"format":`...)
+		b = appendString(b, p.Format)
+		b = append(b, '}')
+	case spans.PartFile:
+		b = append(b, `,"file":{`...)
+		n := 0
+		for _, f := range [...]struct{ k, v string }{{"filename", p.Filename}, {"file_id", p.FileID}} {
+			if f.v == "" {
+				continue
+			}
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			b = appendString(b, f.k)
+			b = append(b, ':')
+			b = appendString(b, f.v)
+		}
+		if p.Data != "" {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `"file_data":`...)
+			b = appendString(b, "[file: "+strconv.Itoa(len(p.Data))+" bytes of base64]")
+		}
+		b = append(b, '}')
+	default:
+		if p.Text != "" {
+			b = append(b, `,"text":`...)
+			b = appendString(b, p.Text)
+		}
+	}
+	return append(b, '}')
+}
+
+// appendChatMessages appends msgs as a JSON list of chat messages.
+func appendChatMessages(b []byte, msgs []spans.Message) []byte {
+	b = append(b, '[')
 	for i, m := range msgs {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendChatMessage(b, m)
 	}
-	b = append(b, ']')
+	return append(b, ']')
+}
+
+// chatInputJSON returns {"messages":[...],"tools":[...]} (tools left out
+// when there are none).
+func chatInputJSON(msgs []spans.Message, tools []spans.Tool) string {
+	b := make([]byte, 0, 64+contentLen(msgs)*5/4+128*len(tools))
+	b = append(b, `{"messages":`...)
+	b = appendChatMessages(b, msgs)
 	if len(tools) > 0 {
 		b = append(b, `,"tools":[`...)
 		for i, t := range tools {
@@ -226,18 +319,35 @@ func genaiMessagesJSON(msgs []spans.Message, finish string) string {
 			}
 			n++
 		}
+		if m.ReasoningContent != "" {
+			part()
+			b = append(b, `{"type":"reasoning","content":`...)
+			b = appendString(b, m.ReasoningContent)
+			b = append(b, '}')
+		}
 		switch {
 		case m.Role == "tool" && m.ToolCallID != "":
 			part()
 			b = append(b, `{"type":"tool_call_response","id":`...)
 			b = appendString(b, m.ToolCallID)
 			b = append(b, `,"response":`...)
-			b = appendString(b, m.Content)
+			b = appendString(b, m.Text())
 			b = append(b, '}')
+		case m.Parts != nil:
+			for _, p := range m.Parts {
+				part()
+				b = appendGenAIPart(b, p)
+			}
 		case m.Content != "":
 			part()
 			b = append(b, `{"type":"text","content":`...)
 			b = appendString(b, m.Content)
+			b = append(b, '}')
+		}
+		if m.Refusal != "" {
+			part()
+			b = append(b, `{"type":"refusal","content":`...)
+			b = appendString(b, m.Refusal)
 			b = append(b, '}')
 		}
 		for _, tc := range m.ToolCalls {
@@ -272,10 +382,54 @@ func genaiMessagesJSON(msgs []spans.Message, finish string) string {
 	return string(b)
 }
 
+// appendGenAIPart appends a content part in the OTel GenAI shape: text,
+// uri (images by URL), blob (inline data, never inlined: its size stands in)
+// or file (by id).
+func appendGenAIPart(b []byte, p spans.Part) []byte {
+	switch p.Type {
+	case spans.PartText:
+		b = append(b, `{"type":"text","content":`...)
+		b = appendString(b, p.Text)
+	case spans.PartRefusal:
+		b = append(b, `{"type":"refusal","content":`...)
+		b = appendString(b, p.Text)
+	case spans.PartImageURL:
+		if strings.HasPrefix(p.URL, "data:") {
+			b = append(b, `{"type":"blob","modality":"image","content":`...)
+			b = appendString(b, "[image: "+strconv.Itoa(len(p.URL))+" bytes of data URL]")
+			break
+		}
+		b = append(b, `{"type":"uri","modality":"image","uri":`...)
+		b = appendString(b, p.URL)
+	case spans.PartInputAudio:
+		b = append(b, `{"type":"blob","modality":"audio","content":`...)
+		b = appendString(b, audioPlaceholder(len(p.Data), p.Format))
+	case spans.PartFile:
+		if p.FileID != "" {
+			b = append(b, `{"type":"file","file_id":`...)
+			b = appendString(b, p.FileID)
+		} else {
+			b = append(b, `{"type":"blob","content":`...)
+			b = appendString(b, "[file: "+strconv.Itoa(len(p.Data))+" bytes of base64]")
+		}
+	default:
+		b = append(b, `{"type":`...)
+		b = appendString(b, p.Type)
+		if p.Text != "" {
+			b = append(b, `,"content":`...)
+			b = appendString(b, p.Text)
+		}
+	}
+	return append(b, '}')
+}
+
 func contentLen(msgs []spans.Message) int {
 	n := 0
 	for _, m := range msgs {
-		n += len(m.Content) + 48
+		n += len(m.Content) + len(m.ReasoningContent) + 48
+		for _, p := range m.Parts {
+			n += len(p.Text) + len(p.URL) + 48
+		}
 		for _, tc := range m.ToolCalls {
 			n += len(tc.Arguments) + len(tc.Name) + len(tc.ID) + 64
 		}

@@ -35,7 +35,7 @@ func flatCount(msgs []spans.Message) int {
 	n := 0
 	for _, m := range msgs {
 		n++ // role
-		if m.Content != "" {
+		if m.Text() != "" {
 			n++
 		}
 		if m.ToolCallID != "" {
@@ -57,7 +57,7 @@ func (a *attrs) flatMessages(prefix string, msgs []spans.Message, max int) {
 	for i, m := range msgs {
 		p := prefix + "." + strconv.Itoa(i) + ".message."
 		a.raw(p+"role", clipText(m.Role, maxValueBytes))
-		a.text(p+"content", clipText(m.Content, budget))
+		a.text(p+"content", clipText(m.Text(), budget))
 		a.str(p+"tool_call_id", m.ToolCallID)
 		for j, tc := range m.ToolCalls {
 			q := p + "tool_calls." + strconv.Itoa(j) + ".tool_call."

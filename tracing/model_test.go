@@ -1,0 +1,97 @@
+package tracing_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+	"github.com/agenttrace/agenttrace-go/tracing/tracingtest"
+)
+
+// A disabled span is nil, and so is everything started inside it, as with
+// the Python SDK's disabled=True; its siblings are recorded.
+func TestSpanDisabled(t *testing.T) {
+	tp, rec := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	off := tracing.WithSpanDisabled(true)
+	for name, start := range map[string]func() (context.Context, *tracing.Span){
+		"StartSpan": func() (context.Context, *tracing.Span) {
+			return tracing.StartSpan(ctx, &spans.Agent{Name: "hidden"}, off)
+		},
+		"CustomSpan":  func() (context.Context, *tracing.Span) { return tracing.CustomSpan(ctx, "hidden", nil, off) },
+		"HandoffSpan": func() (context.Context, *tracing.Span) { return tracing.HandoffSpan(ctx, "a", "b", off) },
+	} {
+		sctx, s := start()
+		if s != nil {
+			t.Fatalf("%s: a disabled span must be nil", name)
+		}
+		if tracing.Recording(sctx) || tracing.TraceFromContext(sctx) != nil {
+			t.Errorf("%s: spans inside a disabled span must not be recorded", name)
+		}
+		_, child := tracing.StartSpan(sctx, &spans.Custom{Name: "child"})
+		child.End()
+		s.End()
+	}
+	_, on := tracing.StartSpan(ctx, &spans.Agent{Name: "shown"}, tracing.WithSpanDisabled(false))
+	on.End()
+	tr.End()
+	want := &tracingtest.Node{Kind: "trace", Name: "w", Children: []*tracingtest.Node{{Kind: "agent", Name: "shown"}}}
+	if diff := cmp.Diff(want, rec.OnlyTree(t)); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
+
+	pinned := testing.AllocsPerRun(1000, func() {
+		_, s := tracing.CustomSpan(context.Background(), "c", nil, off)
+		s.End()
+	})
+	if pinned != 0 {
+		t.Errorf("a disabled CustomSpan outside a trace: %v allocs, want 0", pinned)
+	}
+}
+
+func TestSpanSetMetadata(t *testing.T) {
+	tp, rec := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	given := map[string]any{"a": 1}
+	_, s := tracing.StartSpan(ctx, &spans.Custom{Name: "c"}, tracing.WithSpanMetadata(given))
+	before := s.Metadata()
+	s.SetMetadata("attempts", 2)
+	s.End()
+	s.SetMetadata("late", true)
+	tr.End()
+	if diff := cmp.Diff(map[string]any{"a": 1, "attempts": 2}, rec.Spans()[0].Metadata()); diff != "" {
+		t.Errorf("metadata (-want +got):\n%s", diff)
+	}
+	if len(given) != 1 || len(before) != 1 {
+		t.Errorf("SetMetadata changed a map it did not own: given %v, returned earlier %v", given, before)
+	}
+	var nilSpan *tracing.Span
+	nilSpan.SetMetadata("k", 1) // no panic
+}
+
+func TestTraceInputOutput(t *testing.T) {
+	for _, sensitive := range []bool{true, false} {
+		tp, rec := tracingtest.NewProvider(tracing.WithSensitiveData(sensitive))
+		_, tr := tp.StartTrace(context.Background(), "w")
+		tr.SetInput("Where is my order?")
+		tr.SetOutput([]spans.Message{{Role: "assistant", Content: "Shipped."}})
+		tr.End()
+		tr.SetOutput("late")
+		got := rec.Traces()[0]
+		if sensitive {
+			if got.Input() != "Where is my order?" || cmp.Diff([]spans.Message{{Role: "assistant", Content: "Shipped."}}, got.Output()) != "" {
+				t.Errorf("input %v, output %v", got.Input(), got.Output())
+			}
+		} else if got.Input() != nil || got.Output() != nil {
+			t.Errorf("with sensitive data excluded the trace kept input %v, output %v", got.Input(), got.Output())
+		}
+	}
+	var nilTrace *tracing.Trace
+	nilTrace.SetInput("x")
+	if nilTrace.Input() != nil || nilTrace.Output() != nil {
+		t.Error("nil trace")
+	}
+}
