@@ -2,11 +2,20 @@
 
 GO ?= go
 
+# Every Go module of the repository: the core at the root, and each module
+# of its own under instrumentation/, examples/ and benchmarks/ (tools/ holds
+# only build helpers for the test backend).
+MODULES := . $(patsubst %/go.mod,%,$(wildcard instrumentation/*/go.mod examples/*/go.mod benchmarks/go.mod))
+
 .PHONY: test vet fmt bench quickstart jaeger
 
-## test: vet, then run every test with the race detector in random order.
+## test: vet, then run every test of every module with the race detector in
+## random order.
 test: vet jaeger
-	$(GO) test -race -shuffle=on -count=1 ./...
+	@set -e; for m in $(MODULES); do \
+		echo "== go test $$m"; \
+		(cd $$m && $(GO) test -race -shuffle=on -count=1 ./...); \
+	done
 
 ## jaeger: build the Jaeger v2 binary the end-to-end tests run (once; cached
 ## under the user cache directory), so go test's timeout never pays for it.
@@ -16,7 +25,7 @@ jaeger:
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	$(GO) vet ./...
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
 
 ## bench: the hot-path benchmarks, six runs each, for benchstat.
 bench:

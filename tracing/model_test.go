@@ -2,6 +2,7 @@ package tracing_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -93,5 +94,37 @@ func TestTraceInputOutput(t *testing.T) {
 	nilTrace.SetInput("x")
 	if nilTrace.Input() != nil || nilTrace.Output() != nil {
 		t.Error("nil trace")
+	}
+}
+
+func TestFunctionSpan(t *testing.T) {
+	tp, rec := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	_, span := tracing.FunctionSpan(ctx, "lookup_order", `{"id":"A1"}`)
+	span.SetOutput(map[string]any{"status": "shipped"})
+	span.SetError(errors.New("slow"))
+	span.End()
+	span.SetOutput("late")
+	_, agent := tracing.StartSpan(ctx, &spans.Agent{Name: "a"})
+	agent.SetOutput("done")
+	agent.End()
+	_, gen := tracing.StartSpan(ctx, &spans.Generation{Model: "m"})
+	gen.SetOutput("ignored") // typed outputs are left alone
+	gen.End()
+	tr.End()
+	got := rec.Spans()
+	want := &spans.Function{Name: "lookup_order", Input: `{"id":"A1"}`, Output: map[string]any{"status": "shipped"}}
+	if diff := cmp.Diff(want, got[0].Data()); diff != "" || got[0].Error().Message != "slow" {
+		t.Errorf("function span (-want +got):\n%s error %v", diff, got[0].Error())
+	}
+	if got[1].Data().(*spans.Agent).Output != "done" || got[2].Data().(*spans.Generation).Output != nil {
+		t.Error("SetOutput on agent or generation data")
+	}
+	if n := testing.AllocsPerRun(1000, func() {
+		_, s := tracing.FunctionSpan(context.Background(), "f", "{}")
+		s.SetOutput(nil)
+		s.End()
+	}); n != 0 {
+		t.Errorf("FunctionSpan outside a trace: %v allocs, want 0", n)
 	}
 }

@@ -130,6 +130,25 @@ func HandoffSpan(ctx context.Context, from, to string, opts ...SpanOption) (cont
 	return StartSpan(ctx, &spans.Handoff{From: from, To: to}, opts...)
 }
 
+// FunctionSpan starts a span of [spans.Function] data for a call of the
+// tool name with the arguments input (JSON text), like the Python SDK's
+// function_span(). Record the result with [Span.SetOutput] and the error
+// with [Span.SetError]:
+//
+//	ctx, span := tracing.FunctionSpan(ctx, "lookup_order", args)
+//	defer span.End()
+//	out, err := lookupOrder(ctx, args)
+//	span.SetOutput(out)
+//	span.SetError(err)
+//
+// Like StartSpan, it allocates nothing when the span is not recorded.
+func FunctionSpan(ctx context.Context, name, input string, opts ...SpanOption) (context.Context, *Span) {
+	if ok, skip := recording(ctx, opts); !ok {
+		return skip, nil
+	}
+	return StartSpan(ctx, &spans.Function{Name: name, Input: input}, opts...)
+}
+
 // Recording reports whether a span started from ctx would be recorded: ctx
 // holds an enabled trace of an enabled provider that is not shut down. It
 // costs a context lookup and allocates nothing. StartSpan itself allocates
@@ -184,6 +203,29 @@ func (s *Span) SetError(err error) {
 		s.err = se
 	}
 	s.mu.Unlock()
+}
+
+// SetOutput records v as the output of a span whose data has an Output of
+// any type: [spans.Function], [spans.Agent] and [spans.Response]. For other
+// kinds, whose outputs are typed (messages, text, audio), set the field of
+// the data instead; SetOutput ignores them. It has no effect after End.
+func (s *Span) SetOutput(v any) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return
+	}
+	switch d := s.data.(type) {
+	case *spans.Function:
+		d.Output = v
+	case *spans.Agent:
+		d.Output = v
+	case *spans.Response:
+		d.Output = v
+	}
 }
 
 // End ends the span, snapshots its data and hands it to the processors. Only
