@@ -4,29 +4,31 @@ import (
 	"context"
 	"sync"
 	"testing"
+
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 )
 
 // TestConvertAllocations pins the cost of converting spans: attribute
 // values come from the export's arena and message JSON is written by hand.
 func TestConvertAllocations(t *testing.T) {
 	items := makeItems(2, 20) // a model call and a tool call
-	conv := converter{messages: false, ar: &arena{}, ids: &idCache{}}
-	coze := converter{coze: true, spanLimit: cozeMaxSpanJSON, ar: &arena{}, ids: &idCache{}}
+	conv := otelmap.New(otelmap.Config{Messages: false}).NewBatch()
+	coze := otelmap.New(otelmap.Config{CozeLoop: true}).NewBatch()
 	for _, tt := range []struct {
 		name string
-		conv converter
+		conv *otelmap.Batch
 		i    int
 		max  float64
 	}{
 		{"generation", conv, 0, 12},
 		{"function", conv, 1, 12},
-		// Coze Loop mode adds the per-span JSON check (see fitSpanJSON),
+		// Coze Loop mode adds the per-span JSON check (see clip.FitSpanJSON),
 		// free for spans far from the limit.
 		{"generation for Coze Loop", coze, 0, 12},
 		{"function for Coze Loop", coze, 1, 12},
 	} {
 		got := testing.AllocsPerRun(200, func() {
-			if ps, err := safeConvert(tt.conv, items[tt.i]); ps == nil || err != nil {
+			if ps, err := tt.conv.Convert(items[tt.i]); ps == nil || err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	oteltrace "go.opentelemetry.io/otel/trace"
 
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -93,7 +94,7 @@ type otelSpan struct {
 // otelSpans returns, for each of the benchBatch spans of benchData, the
 // name, kind and attributes our exporter produces for it, so that both sides
 // send the same content.
-func otelSpans(conv converter) []otelSpan {
+func otelSpans(conv *otelmap.Converter) []otelSpan {
 	c := &collector{}
 	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
 	ctx, tr := tp.StartTrace(context.Background(), "bench")
@@ -107,7 +108,7 @@ func otelSpans(conv converter) []otelSpan {
 		if it.Event != processors.SpanEnded {
 			continue
 		}
-		ps := conv.convert(it)
+		ps, _ := conv.Convert(it)
 		o := otelSpan{name: ps.GetName(), kind: oteltrace.SpanKind(ps.GetKind())}
 		for _, kv := range ps.GetAttributes() {
 			switch v := anyValue(kv.GetValue()).(type) {
@@ -180,8 +181,8 @@ func BenchmarkPipeline(b *testing.B) {
 			tp := sdktrace.NewTracerProvider(
 				sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp, sdktrace.WithBlocking(), sdktrace.WithMaxExportBatchSize(benchBatch))),
 				sdktrace.WithResource(benchResource()))
-			tracer := tp.Tracer(scopeName)
-			sdkSpans := otelSpans(converter{messages: true})
+			tracer := tp.Tracer(otelmap.ScopeName)
+			sdkSpans := otelSpans(otelmap.New(otelmap.Config{Messages: true}))
 			// One trace, as on our side: the spans are children of a root.
 			rctx, root := tracer.Start(ctx, "bench")
 			var n int64
@@ -256,7 +257,7 @@ func BenchmarkExport(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { exp.Shutdown(context.Background()) })
-			sdkSpans := otelSpans(converter{messages: true})
+			sdkSpans := otelSpans(otelmap.New(otelmap.Config{Messages: true}))
 			stubs := make(tracetest.SpanStubs, benchBatch)
 			res := benchResource()
 			start := time.Now()

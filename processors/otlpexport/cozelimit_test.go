@@ -9,6 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/spans"
 )
@@ -32,7 +34,7 @@ func cozeSink(t *testing.T) (*sink, *Exporter) {
 func TestSpanOverCozeJSONLimitClipped(t *testing.T) {
 	s, exp := cozeSink(t)
 	ctl := strings.Repeat("\x01\x02", 1<<20)
-	jsonCtl, _ := marshalNoEscape(map[string]string{"blob": ctl})
+	jsonCtl, _ := clip.MarshalNoEscape(map[string]string{"blob": ctl})
 	items := recordItems(&spans.Function{Name: "dump", Input: string(jsonCtl), Output: ctl}, nil, nil)
 	if err := exp.Export(context.Background(), items); err != nil {
 		t.Fatal(err)
@@ -43,17 +45,17 @@ func TestSpanOverCozeJSONLimitClipped(t *testing.T) {
 	}
 	for _, ps := range got {
 		b, _ := protojson.Marshal(ps)
-		if len(b) > cozeMaxSpanJSON {
-			t.Errorf("span %q sent to Coze Loop with %d bytes of JSON (limit %d)", ps.GetName(), len(b), cozeMaxSpanJSON)
+		if len(b) > clip.CozeMaxSpanJSON {
+			t.Errorf("span %q sent to Coze Loop with %d bytes of JSON (limit %d)", ps.GetName(), len(b), clip.CozeMaxSpanJSON)
 		}
 	}
 	a := childAttrs(t, got)
 	in, out := a["input.value"].(string), a["output.value"].(string)
 	var v map[string]string
-	if err := json.Unmarshal([]byte(in), &v); err != nil || !strings.HasSuffix(v["blob"], truncMarker) || len(v["blob"]) < 100<<10 {
+	if err := json.Unmarshal([]byte(in), &v); err != nil || !strings.HasSuffix(v["blob"], clip.Marker) || len(v["blob"]) < 100<<10 {
 		t.Errorf("input.value: %v, blob %d bytes", err, len(v["blob"]))
 	}
-	if !strings.HasSuffix(out, truncMarker) || len(out) < 256<<10 {
+	if !strings.HasSuffix(out, clip.Marker) || len(out) < 256<<10 {
 		t.Errorf("output.value: %d bytes, ends %q", len(out), out[len(out)-20:])
 	}
 	if a["cozeloop.input"] != in || a["cozeloop.output"] != out {
@@ -92,7 +94,9 @@ func TestCozeToolSpanWithoutDuplicates(t *testing.T) {
 // lowered so that the span's fixed attributes alone exceed it.
 func TestCozeSpanThatCannotFitIsTooLarge(t *testing.T) {
 	s, exp := cozeSink(t)
-	exp.conv.spanLimit = 4 << 10
+	cfg := exp.conv.Config()
+	cfg.SpanJSONLimit = 4 << 10
+	exp.conv = otelmap.New(cfg)
 	md := map[string]any{}
 	for _, k := range "abcdefghijklmnop" {
 		md[string(k)] = strings.Repeat("\x01", 1000)
@@ -113,17 +117,17 @@ func TestCozeSpanThatCannotFitIsTooLarge(t *testing.T) {
 // TestCozeSpanJSONSizeIsAnUpperBound checks the per-span JSON estimate
 // against protojson's encoding of real spans.
 func TestCozeSpanJSONSizeIsAnUpperBound(t *testing.T) {
-	conv := converter{coze: true}
+	conv := otelmap.New(otelmap.Config{CozeLoop: true})
 	items := makeItems(6, 3000)
 	items = append(items, recordItems(&spans.Generation{Model: "m\"<>", ModelConfig: map[string]any{"stop": []any{"a", "b"}, "temperature": 0.5},
 		Input: []spans.Message{{Role: "user", Content: "\x01\x02\"\\<>&\u2028"}}}, map[string]any{"k": 1.5, "b": true}, &textErr{"boom \x01"})...)
 	for _, it := range items {
-		ps := conv.convert(it)
+		ps, _ := conv.Convert(it)
 		if ps == nil {
 			continue
 		}
 		b, _ := protojson.Marshal(ps)
-		if est := spanJSONCost(ps); est < len(b) {
+		if est := clip.SpanJSONCost(ps); est < len(b) {
 			t.Errorf("%s: estimate %d < protojson %d", ps.GetName(), est, len(b))
 		}
 	}

@@ -1,6 +1,7 @@
 package otlpexport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -366,3 +367,6 @@ func TestCozeLoopTagBudget(t *testing.T) {
 		}
 	}
 }
+
+// allZero reports whether an id is all zero bytes, which Coze Loop rejects.
+func allZero(b []byte) bool { return bytes.Count(b, []byte{0}) == len(b) }

@@ -4,14 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-
-	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 )
 
 // resolveDestination completes cfg, whose options have been applied, with
@@ -146,7 +143,7 @@ func isCozeLoop(endpoint string, preset bool, headers map[string]string) bool {
 func mergeHeaders(a, b map[string]string) map[string]string {
 	out := make(map[string]string, len(a)+len(b))
 	for _, m := range []map[string]string{a, b} {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			out[http.CanonicalHeaderKey(strings.TrimSpace(k))] = m[k]
 		}
 	}
@@ -169,32 +166,4 @@ func baseTransport(c *http.Client) (http.RoundTripper, error) {
 		t.TLSClientConfig = tlsCfg
 	}
 	return t, nil
-}
-
-// buildResource returns the resource sent with every request: service.name
-// and telemetry.sdk.*, plus extra attributes, sorted by key.
-func buildResource(service string, extra map[string]string) *resourcepb.Resource {
-	m := map[string]string{}
-	for k, v := range extra {
-		m[k] = v
-	}
-	if service != "" {
-		m["service.name"] = service
-	}
-	if m["service.name"] == "" {
-		m["service.name"] = "unknown_service:" + filepath.Base(os.Args[0])
-	}
-	m["telemetry.sdk.name"] = "agenttrace-go"
-	m["telemetry.sdk.language"] = "go"
-	m["telemetry.sdk.version"] = Version
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	a := attrs{}
-	for _, k := range keys {
-		a.raw(clipKey(k), clipText(m[k], maxValueBytes))
-	}
-	return &resourcepb.Resource{Attributes: a.list}
 }

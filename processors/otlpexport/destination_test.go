@@ -57,7 +57,7 @@ func TestNewReadsCozeLoopEnv(t *testing.T) {
 			if h := reqs[0].Header; h.Get("Authorization") != "Bearer pat_env" || h.Get("cozeloop-workspace-id") != "7486" {
 				t.Errorf("headers = %v", h)
 			}
-			if !exp.conv.coze {
+			if !exp.conv.Config().CozeLoop {
 				t.Error("Coze Loop mode off")
 			}
 		})

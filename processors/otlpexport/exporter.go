@@ -14,13 +14,14 @@ import (
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 	"github.com/agenttrace/agenttrace-go/internal/retry"
 	"github.com/agenttrace/agenttrace-go/processors"
 )
 
 // Version is reported as telemetry.sdk.version and the instrumentation
 // scope's version.
-const Version = "0.1.0"
+const Version = otelmap.Version
 
 // Exporter sends traces and spans to an OTLP/HTTP endpoint as protobuf. Use
 // it with a batch processor:
@@ -43,7 +44,7 @@ type Exporter struct {
 	timeout  time.Duration
 	maxReq   int
 	sleep    retry.Sleeper
-	conv     converter
+	conv     *otelmap.Converter
 	// secrets are the credentials that errors must not show (see scrub).
 	secrets []string
 	// ownTransport is the transport New made, closed at Shutdown; nil when
@@ -56,7 +57,7 @@ type Exporter struct {
 	shutdown context.CancelFunc
 	// open remembers the traces started and not ended, whose root spans
 	// Shutdown sends (see opentraces.go).
-	open openTraces
+	open otelmap.OpenTraces
 }
 
 var _ processors.Exporter = (*Exporter)(nil)
@@ -187,16 +188,17 @@ func build(opts []Option, needDestination bool) (*Exporter, error) {
 		policy = retry.Policy{MaxAttempts: 20, Initial: cfg.retryInitial, Multiplier: 2, Max: cfg.retryMax, Jitter: 0.2}
 	}
 	down, shutdown := context.WithCancel(context.Background())
+	conv := otelmap.New(otelmap.Config{CozeLoop: coze, Messages: messages, ServiceName: cfg.serviceName, Resource: cfg.resource})
 	return &Exporter{
 		down:         down,
 		shutdown:     shutdown,
 		client:       client,
-		resource:     buildResource(cfg.serviceName, cfg.resource),
-		scope:        &commonpb.InstrumentationScope{Name: scopeName, Version: Version},
+		resource:     conv.Resource(),
+		scope:        conv.Scope(),
 		policy:       policy,
 		timeout:      cfg.timeout,
 		maxReq:       cfg.maxRequest,
-		conv:         converter{messages: messages, coze: coze, spanLimit: cozeMaxSpanJSON},
+		conv:         conv,
 		secrets:      secrets,
 		ownTransport: own,
 	}, nil
@@ -224,7 +226,7 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	if e.stopped.Load() {
 		return dropAll(items, errShutDown)
 	}
-	e.open.track(items)
+	e.open.Track(items)
 	return e.export(ctx, items, true)
 }
 
@@ -244,17 +246,16 @@ func dropAll(items []processors.Item, err error) error {
 func (e *Exporter) export(ctx context.Context, items []processors.Item, interruptible bool) error {
 	var errs []error
 	batch := make([]*tracepb.Span, 0, len(items))
-	conv := e.conv
-	conv.ar, conv.ids = &arena{}, &idCache{}
+	conv := e.conv.NewBatch()
 	var failed []error
 	oversize := 0
 	for _, it := range items {
-		ps, err := safeConvert(conv, it)
+		ps, err := conv.Convert(it)
 		switch {
-		case err == errSpanTooLarge:
+		case err == otelmap.ErrSpanTooLarge:
 			oversize++
 		case err != nil:
-			failed = append(failed, err)
+			failed = append(failed, fmt.Errorf("otlpexport: %w", err))
 		case ps != nil:
 			batch = append(batch, ps)
 		}
@@ -268,7 +269,7 @@ func (e *Exporter) export(ctx context.Context, items []processors.Item, interrup
 	}
 	if oversize > 0 {
 		errs = append(errs, &processors.PartialError{Dropped: oversize, Reason: processors.DropTooLarge,
-			Err: fmt.Errorf("otlpexport: %d spans each exceed Coze Loop's %d-byte per-span JSON limit after clipping", oversize, conv.spanLimit)})
+			Err: fmt.Errorf("otlpexport: %d spans each exceed Coze Loop's %d-byte per-span JSON limit after clipping", oversize, e.conv.Config().SpanJSONLimit)})
 	}
 	if len(batch) == 0 {
 		return errors.Join(errs...)
@@ -311,7 +312,7 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	}
 	e.shutdown()
 	var errs []error
-	if open := e.open.take(); len(open) > 0 && ctx.Err() == nil {
+	if open := e.open.Take(); len(open) > 0 && ctx.Err() == nil {
 		if err := e.exportOpen(ctx, open); err != nil {
 			errs = append(errs, err)
 		}

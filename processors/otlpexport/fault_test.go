@@ -15,6 +15,8 @@ import (
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -438,21 +440,21 @@ func TestExportAfterShutdown(t *testing.T) {
 func TestEstimateSizeIsAnUpperBound(t *testing.T) {
 	items := makeItems(6, 300)
 	items = append(items, makeItems(1, 0)...)
-	conv := converter{messages: true}
+	conv := otelmap.New(otelmap.Config{Messages: true})
 	for _, it := range items {
-		ps := conv.convert(it)
+		ps, _ := conv.Convert(it)
 		if ps == nil {
 			continue
 		}
 		exact := proto.Size(ps) + 1 + varintLen(proto.Size(ps))
-		if est := estimateSize(ps); est < exact {
+		if est := clip.EstimateSize(ps); est < exact {
 			t.Errorf("%s: estimate %d < exact %d", ps.GetName(), est, exact)
 		}
 	}
 	// An erroring span has an event and a status.
-	ps := conv.convertSpan(makeErrSpan())
-	if exact := proto.Size(ps) + 3; estimateSize(ps) < exact {
-		t.Errorf("error span: estimate %d < exact %d", estimateSize(ps), exact)
+	ps, _ := conv.Convert(processors.SpanItem(makeErrSpan()))
+	if exact := proto.Size(ps) + 3; clip.EstimateSize(ps) < exact {
+		t.Errorf("error span: estimate %d < exact %d", clip.EstimateSize(ps), exact)
 	}
 }
 

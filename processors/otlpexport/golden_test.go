@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -108,7 +109,7 @@ const (
 	goldenSpanID  = "0000000000000001" // last 8 bytes of span_000…01
 )
 
-func goldenRootID() string { return hex.EncodeToString(rootSpanID("trace_" + goldenTraceID)) }
+func goldenRootID() string { return hex.EncodeToString(otelmap.RootSpanID("trace_" + goldenTraceID)) }
 
 // common are the attributes every child span of the golden trace carries.
 func common(kind map[string]any) map[string]any {
@@ -157,7 +158,7 @@ func TestGoldenRootSpan(t *testing.T) {
 	if diff := cmp.Diff(wantRes, res); diff != "" {
 		t.Errorf("resource (-want +got):\n%s", diff)
 	}
-	if sc := rs.GetScopeSpans()[0].GetScope(); sc.GetName() != scopeName {
+	if sc := rs.GetScopeSpans()[0].GetScope(); sc.GetName() != otelmap.ScopeName {
 		t.Errorf("scope = %q", sc.GetName())
 	}
 }

@@ -54,7 +54,7 @@ func TestInstallFromEnvOptions(t *testing.T) {
 		t.Errorf("extra processor got %d items, want 3", len(extra.items))
 	}
 	for k := range childAttrs(t, s.spans()) {
-		if k == keyInput || k == keyOutput || k == keyCozeInput {
+		if k == "input.value" || k == "output.value" || k == "cozeloop.input" {
 			t.Errorf("sensitive data sent as %s", k)
 		}
 	}

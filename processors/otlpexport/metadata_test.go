@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 	"github.com/agenttrace/agenttrace-go/spans"
 )
 
@@ -24,16 +25,16 @@ func TestClippedUserKeysDoNotCollide(t *testing.T) {
 	for k := range a {
 		if strings.HasPrefix(k, "kkk") {
 			keys = append(keys, k)
-			if len(k) > maxKeyBytes {
+			if len(k) > clip.MaxKey {
 				t.Errorf("key %q is %d bytes", k, len(k))
 			}
 		}
 	}
-	if len(keys) != 2 || a[clipKey(p+"_input_tokens")] != int64(1) || a[clipKey(p+"_output_tokens")] != int64(2) {
+	if len(keys) != 2 || a[clip.Key(p+"_input_tokens")] != int64(1) || a[clip.Key(p+"_output_tokens")] != int64(2) {
 		t.Errorf("long user keys sent: %v", keys)
 	}
-	if clipKey(p+"_input_tokens") != clipKey(p+"_input_tokens") || !strings.Contains(clipKey(p+"x"), "~") || clipKey("short") != "short" {
-		t.Error("clipKey is not stable")
+	if clip.Key(p+"_input_tokens") != clip.Key(p+"_input_tokens") || !strings.Contains(clip.Key(p+"x"), "~") || clip.Key("short") != "short" {
+		t.Error("clip.Key is not stable")
 	}
 }
 
@@ -55,7 +56,7 @@ func TestManyMetadataKeysStayAnObject(t *testing.T) {
 		t.Fatalf("metadata is not a JSON object: %v; %.60q", err, s)
 	}
 	n, _ := obj["_truncated"].(float64)
-	if len(s) > maxValueBytes || n < 1 || len(obj)-1+int(n) != len(md) || obj["key_00"] != float64(0) {
+	if len(s) > clip.MaxValue || n < 1 || len(obj)-1+int(n) != len(md) || obj["key_00"] != float64(0) {
 		t.Errorf("metadata (%d bytes): %d keys kept, _truncated %v, of %d", len(s), len(obj)-1, obj["_truncated"], len(md))
 	}
 	if _, ok := obj["big"]; ok {

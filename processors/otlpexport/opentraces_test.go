@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -67,8 +68,8 @@ func TestShutdownSendsOpenTraceRoots(t *testing.T) {
 			for _, r := range roots {
 				if r.GetName() == "Interrupted run" {
 					openRoot = r
-				} else if _, ok := attrMap(r.GetAttributes())[keyTraceEnded]; ok {
-					t.Errorf("ended trace's root carries %s", keyTraceEnded)
+				} else if _, ok := attrMap(r.GetAttributes())["agenttrace.trace.ended"]; ok {
+					t.Errorf("ended trace's root carries %s", "agenttrace.trace.ended")
 				}
 			}
 			if openRoot == nil {
@@ -79,7 +80,7 @@ func TestShutdownSendsOpenTraceRoots(t *testing.T) {
 				t.Fatalf("children of the open trace's root = %v", kids)
 			}
 			a := attrMap(openRoot.GetAttributes())
-			if a[keyTraceEnded] != false || a["agenttrace.trace.id"] != open.ID() || a["session.id"] != "group_7" {
+			if a["agenttrace.trace.ended"] != false || a["agenttrace.trace.id"] != open.ID() || a["session.id"] != "group_7" {
 				t.Errorf("open root attributes = %v", a)
 			}
 			g := toGot(openRoot)
@@ -121,12 +122,12 @@ func TestOpenTraceEndedLate(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("received %d spans, want the root", len(got))
 	}
-	if _, ok := attrMap(got[0].GetAttributes())[keyTraceEnded]; ok || !toGot(got[0]).End.Equal(tr.EndTime()) {
+	if _, ok := attrMap(got[0].GetAttributes())["agenttrace.trace.ended"]; ok || !toGot(got[0]).End.Equal(tr.EndTime()) {
 		t.Errorf("root %v ends %v, want the trace's end %v", attrMap(got[0].GetAttributes()), toGot(got[0]).End, tr.EndTime())
 	}
 }
 
-// TestOpenTracesBounded checks that at most maxOpenTraces open traces are
+// TestOpenTracesBounded checks that at most otelmap.MaxOpenTraces open traces are
 // remembered, the oldest forgotten first, and that ended ones are
 // forgotten.
 func TestOpenTracesBounded(t *testing.T) {
@@ -139,7 +140,7 @@ func TestOpenTracesBounded(t *testing.T) {
 	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false), tracing.WithIDGenerator(&seqIDs{}))
 	const extra = 5
 	var traces []*tracing.Trace
-	for range maxOpenTraces + extra {
+	for range otelmap.MaxOpenTraces + extra {
 		_, tr := tp.StartTrace(context.Background(), "w")
 		traces = append(traces, tr)
 	}
@@ -152,8 +153,8 @@ func TestOpenTracesBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := s.spans()[before:]
-	if len(got) != maxOpenTraces-1 {
-		t.Fatalf("Shutdown sent %d roots, want %d", len(got), maxOpenTraces-1)
+	if len(got) != otelmap.MaxOpenTraces-1 {
+		t.Fatalf("Shutdown sent %d roots, want %d", len(got), otelmap.MaxOpenTraces-1)
 	}
 	sent := map[string]bool{}
 	for _, ps := range got {

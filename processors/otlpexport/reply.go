@@ -14,6 +14,7 @@ import (
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 	"github.com/agenttrace/agenttrace-go/internal/retry"
 )
 
@@ -56,7 +57,7 @@ func interpret(o *outcome, resp *http.Response, body []byte) {
 		var r coltracepb.ExportTraceServiceResponse
 		if err := proto.Unmarshal(body, &r); err == nil {
 			if ps := r.GetPartialSuccess(); ps != nil {
-				o.rejected, o.message = ps.GetRejectedSpans(), clipText(ps.GetErrorMessage(), maxReplyText)
+				o.rejected, o.message = ps.GetRejectedSpans(), clip.Text(ps.GetErrorMessage(), maxReplyText)
 			}
 			return
 		}
@@ -64,9 +65,9 @@ func interpret(o *outcome, resp *http.Response, body []byte) {
 	if rawCT == "" {
 		rawCT = "no content type"
 	}
-	msg := fmt.Sprintf("otlpexport: server replied %s with %s, not an OTLP response", resp.Status, clipText(rawCT, 128))
+	msg := fmt.Sprintf("otlpexport: server replied %s with %s, not an OTLP response", resp.Status, clip.Text(rawCT, 128))
 	if isText(trimmed) {
-		msg += ": " + clipText(string(trimmed), 120)
+		msg += ": " + clip.Text(string(trimmed), 120)
 	}
 	o.err = errors.New(msg)
 }
@@ -126,7 +127,7 @@ func jsonCode(raw json.RawMessage) string {
 		if f, err := strconv.ParseFloat(c, 64); err == nil && f == 0 {
 			return ""
 		}
-		return clipText(c, 64)
+		return clip.Text(c, 64)
 	}
 }
 
@@ -139,9 +140,9 @@ func jsonMessage(raw json.RawMessage) string {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return clipText(s, maxReplyText)
+		return clip.Text(s, maxReplyText)
 	}
-	return clipText(string(raw), maxReplyText)
+	return clip.Text(string(raw), maxReplyText)
 }
 
 // replyMessage returns a short, printable excerpt of an error reply: the
@@ -161,13 +162,13 @@ func replyMessage(body []byte) string {
 			m = strings.TrimSpace("code " + c + " " + m)
 		}
 		if m != "" {
-			return clipText(m, maxReplyText)
+			return clip.Text(m, maxReplyText)
 		}
 	}
 	if !isText(body) {
 		return ""
 	}
-	return clipText(string(body), maxReplyText)
+	return clip.Text(string(body), maxReplyText)
 }
 
 func isText(b []byte) bool {

@@ -43,7 +43,7 @@ func TestToolCallOnlyMessages(t *testing.T) {
 				Message map[string]any `json:"message"`
 			} `json:"choices"`
 		}
-		for _, k := range []string{keyInput, keyCozeInput} {
+		for _, k := range []string{"input.value", "cozeloop.input"} {
 			if err := json.Unmarshal([]byte(a[k].(string)), &in); err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestToolCallOnlyMessages(t *testing.T) {
 				t.Errorf("coze=%v %s contents (-want +got):\n%s", coze, k, diff)
 			}
 		}
-		for _, k := range []string{keyOutput, keyCozeOutput} {
+		for _, k := range []string{"output.value", "cozeloop.output"} {
 			if err := json.Unmarshal([]byte(a[k].(string)), &out); err != nil {
 				t.Fatal(err)
 			}

@@ -2,7 +2,6 @@ package otlpexport
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -146,25 +145,5 @@ func checkValidUTF8(t *testing.T, ps *tracepb.Span) {
 	kvs(ps.GetAttributes())
 	for _, ev := range ps.GetEvents() {
 		kvs(ev.GetAttributes())
-	}
-}
-
-// TestClipTextStaysWithinLimitOnceValid checks that clipText's result stays
-// within the limit once made valid UTF-8 (as arena.str makes every value),
-// that clipValid and a cut are valid already, and that clipKey is valid.
-func TestClipTextStaysWithinLimitOnceValid(t *testing.T) {
-	for _, s := range []string{cutCJK, "a\xff", strings.Repeat("\xff", 50), strings.Repeat("a\xff", 40), "\xe6\x9f", strings.Repeat("é\xff", 30)} {
-		for _, limit := range []int{3, 10, 20, 100} {
-			got := clipText(s, limit)
-			if fixed := validText(got); len(fixed) > limit || (got != s && !utf8.ValidString(got)) {
-				t.Errorf("clipText(%q, %d) = %q (%d bytes once valid)", s, limit, got, len(fixed))
-			}
-			if got := clipValid(s, limit); !utf8.ValidString(got) || len(got) > limit {
-				t.Errorf("clipValid(%q, %d) = %q (%d bytes)", s, limit, got, len(got))
-			}
-		}
-		if k := clipKey(s); !utf8.ValidString(k) {
-			t.Errorf("clipKey(%q) = %q", s, k)
-		}
 	}
 }

@@ -1,8 +1,9 @@
-package otlpexport
+package otelmap
 
 import (
 	"strconv"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 	"github.com/agenttrace/agenttrace-go/spans"
 )
 
@@ -53,17 +54,17 @@ func (a *attrs) flatMessages(prefix string, msgs []spans.Message, max int) {
 	if len(msgs) == 0 || flatCount(msgs) > max {
 		return
 	}
-	budget := maxContentBytes / len(msgs)
+	budget := clip.MaxContent / len(msgs)
 	for i, m := range msgs {
 		p := prefix + "." + strconv.Itoa(i) + ".message."
-		a.raw(p+"role", clipText(m.Role, maxValueBytes))
-		a.text(p+"content", clipText(m.Text(), budget))
+		a.raw(p+"role", clip.Text(m.Role, clip.MaxValue))
+		a.text(p+"content", clip.Text(m.Text(), budget))
 		a.str(p+"tool_call_id", m.ToolCallID)
 		for j, tc := range m.ToolCalls {
 			q := p + "tool_calls." + strconv.Itoa(j) + ".tool_call."
-			a.raw(q+"id", clipText(tc.ID, maxValueBytes))
-			a.raw(q+"function.name", clipText(tc.Name, maxValueBytes))
-			a.raw(q+"function.arguments", clipText(tc.Arguments, budget))
+			a.raw(q+"id", clip.Text(tc.ID, clip.MaxValue))
+			a.raw(q+"function.name", clip.Text(tc.Name, clip.MaxValue))
+			a.raw(q+"function.arguments", clip.Text(tc.Arguments, budget))
 		}
 	}
 }

@@ -1,6 +1,9 @@
-package otlpexport
+package otelmap
 
-import commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+import (
+	"github.com/agenttrace/agenttrace-go/internal/clip"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+)
 
 // arenaChunk is how many values an arena allocates at once.
 const arenaChunk = 256
@@ -44,14 +47,14 @@ func (ar *arena) anyValue() *commonpb.AnyValue {
 	return v
 }
 
-// str returns a string value, made valid UTF-8 (see validText): every
+// str returns a string value, made valid UTF-8 (see clip.ValidUTF8): every
 // attribute value goes through here, the resource's and events' included.
 func (ar *arena) str(s string) *commonpb.AnyValue {
 	if ar == nil {
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: validText(s)}}
+		return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: clip.ValidUTF8(s)}}
 	}
 	if s != ar.valid { // equal lengths and addresses compare in constant time
-		s = validText(s)
+		s = clip.ValidUTF8(s)
 		ar.valid = s
 	}
 	v := ar.anyValue()

@@ -1,4 +1,4 @@
-package otlpexport
+package clip
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 // so that clipping can size its cuts by the encoded text (escapes counted)
 // instead of the decoded one. Three models are used:
 //
-//   - textCost: the JSON text of a value, as marshalNoEscape writes it
+//   - textCost: the JSON text of a value, as MarshalNoEscape writes it
 //     (the limit of an attribute value applies to that text);
 //   - spanCost: a string inside the JSON form of a whole span, counted
 //     conservatively (as encoding/json with HTML escaping would write it),
@@ -104,12 +104,12 @@ func runeCost(r rune, size int, m *costModel) int {
 }
 
 // cutCost returns s when its cost under m is at most c, otherwise its
-// longest prefix that leaves room for truncMarker within c, on a rune
+// longest prefix that leaves room for Marker within c, on a rune
 // boundary, followed by the marker (or as much of the marker as fits). A cut
 // string always costs less than s did: a string is never "clipped" into
 // something costlier.
 func cutCost(s string, c int, m *costModel) string {
-	keep := c - len(truncMarker) // the marker has no characters to escape
+	keep := c - len(Marker) // the marker has no characters to escape
 	n := 0
 	for i := 0; i < len(s); {
 		var k, size int
@@ -126,9 +126,9 @@ func cutCost(s string, c int, m *costModel) string {
 				return s
 			}
 			if keep < 0 {
-				return cutRunes(truncMarker, max(c, 0))
+				return cutRunes(Marker, max(c, 0))
 			}
-			return s[:i] + truncMarker
+			return s[:i] + Marker
 		}
 		n += k
 		i += size

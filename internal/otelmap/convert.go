@@ -1,4 +1,4 @@
-package otlpexport
+package otelmap
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -39,9 +40,9 @@ type converter struct {
 	// place of input.value / output.value (see WithMessageAttributes).
 	messages bool
 	// coze shapes spans for Coze Loop: no duplicate tool arguments and
-	// results, and each span's JSON within spanLimit (see fitSpanJSON).
+	// results, and each span's JSON within spanLimit (see clip.FitSpanJSON).
 	coze bool
-	// spanLimit is Coze Loop's per-span JSON limit, cozeMaxSpanJSON unless
+	// spanLimit is Coze Loop's per-span JSON limit, clip.CozeMaxSpanJSON unless
 	// a test lowers it.
 	spanLimit int
 	// ar, when set, holds the attribute values of one export.
@@ -60,10 +61,10 @@ type idCache struct {
 // traceIDs returns the OTel trace id and root span id of an agent trace id.
 func (c converter) traceIDs(id string) (traceID, root []byte) {
 	if c.ids == nil {
-		return traceIDBytes(id), rootSpanID(id)
+		return TraceID(id), RootSpanID(id)
 	}
 	if c.ids.otel == nil || c.ids.traceID != id {
-		*c.ids = idCache{traceID: id, otel: traceIDBytes(id), root: rootSpanID(id)}
+		*c.ids = idCache{traceID: id, otel: TraceID(id), root: RootSpanID(id)}
 	}
 	return c.ids.otel, c.ids.root
 }
@@ -77,7 +78,7 @@ func (c converter) convert(it processors.Item) *tracepb.Span {
 			return nil
 		}
 		return c.convertTrace(it.Trace, it.Trace.EndTime(), true)
-	case eventOpenTrace:
+	case EventOpenTrace:
 		t := it.Trace
 		if t == nil {
 			return nil
@@ -129,7 +130,7 @@ func (c converter) convertTrace(t *tracing.Trace, end time.Time, ended bool) *tr
 	return &tracepb.Span{
 		TraceId:           traceID,
 		SpanId:            root,
-		Name:              clipValid(name, maxValueBytes),
+		Name:              clip.Valid(name, clip.MaxValue),
 		Kind:              tracepb.Span_SPAN_KIND_INTERNAL,
 		StartTimeUnixNano: unixNano(t.StartTime()),
 		EndTimeUnixNano:   unixNano(end),
@@ -150,7 +151,7 @@ func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 	tr := s.Trace()
 	traceID, parent := c.traceIDs(s.TraceID())
 	if p := s.ParentID(); p != "" {
-		parent = spanIDBytes(p)
+		parent = SpanID(p)
 	}
 	a := attrs{list: make([]*commonpb.KeyValue, 0, 24), ar: c.ar}
 	name, kind := c.describe(&a, s.Data())
@@ -158,9 +159,9 @@ func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 	a.metadata(s.Metadata())
 	ps := &tracepb.Span{
 		TraceId:           traceID,
-		SpanId:            spanIDBytes(s.ID()),
+		SpanId:            SpanID(s.ID()),
 		ParentSpanId:      parent,
-		Name:              clipValid(name, maxValueBytes),
+		Name:              clip.Valid(name, clip.MaxValue),
 		Kind:              kind,
 		StartTimeUnixNano: unixNano(s.StartTime()),
 		EndTimeUnixNano:   unixNano(s.EndTime()),
@@ -179,7 +180,7 @@ func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 	if msg == "" {
 		msg = "error"
 	}
-	msg = clipValid(msg, maxValueBytes)
+	msg = clip.Valid(msg, clip.MaxValue)
 	typ := defaultErrType
 	if t, ok := e.Data["type"].(string); ok && t != "" {
 		typ = t
@@ -187,10 +188,10 @@ func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 	a.str(keyErrorType, typ)
 	ps.Status = &tracepb.Status{Code: tracepb.Status_STATUS_CODE_ERROR, Message: msg}
 	ev := attrs{ar: a.ar}
-	ev.raw("exception.type", clipText(typ, maxValueBytes))
+	ev.raw("exception.type", clip.Text(typ, clip.MaxValue))
 	ev.raw("exception.message", msg)
 	if len(e.Data) > 0 {
-		ev.raw("agenttrace.error.data", jsonText(e.Data, maxValueBytes))
+		ev.raw("agenttrace.error.data", jsonText(e.Data, clip.MaxValue))
 	}
 	ps.Events = append(ps.Events, &tracepb.Span_Event{
 		TimeUnixNano: ps.EndTimeUnixNano,
@@ -219,21 +220,21 @@ func (a *attrs) io(in bool, text, mime string) {
 }
 
 // ioText adds plain or JSON text as an input or output, choosing the mime
-// type by whether it parses as JSON, clipped to maxContentBytes.
+// type by whether it parses as JSON, clipped to clip.MaxContent.
 func (a *attrs) ioText(in bool, s string) {
 	if s == "" {
 		return
 	}
 	if json.Valid([]byte(s)) {
-		a.io(in, clipJSON(s, maxContentBytes), mimeJSON)
+		a.io(in, clip.JSON(s, clip.MaxContent), mimeJSON)
 		return
 	}
-	a.io(in, clipText(s, maxContentBytes), mimeText)
+	a.io(in, clip.Text(s, clip.MaxContent), mimeText)
 }
 
 // ioJSON adds v encoded as JSON as an input or output.
 func (a *attrs) ioJSON(in bool, v any) string {
-	s := jsonText(v, maxContentBytes)
+	s := jsonText(v, clip.MaxContent)
 	a.io(in, s, mimeJSON)
 	return s
 }

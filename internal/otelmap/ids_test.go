@@ -1,4 +1,4 @@
-package otlpexport
+package otelmap
 
 import (
 	"encoding/hex"
@@ -6,32 +6,32 @@ import (
 )
 
 func TestIDMapping(t *testing.T) {
-	tid := traceIDBytes("trace_0af7651916cd43dd8448eb211c80319c")
+	tid := TraceID("trace_0af7651916cd43dd8448eb211c80319c")
 	if got := hex.EncodeToString(tid); got != "0af7651916cd43dd8448eb211c80319c" {
 		t.Errorf("trace id = %s", got)
 	}
-	sid := spanIDBytes("span_00f067aa0ba902b7c0ffee11")
+	sid := SpanID("span_00f067aa0ba902b7c0ffee11")
 	if got := hex.EncodeToString(sid); got != "0ba902b7c0ffee11" {
 		t.Errorf("span id = %s, want the last 8 bytes", got)
 	}
 	// Custom and malformed ids hash stably, never to zero, to the right size.
 	for _, id := range []string{"run-42", "", "trace_" + "00000000000000000000000000000000", "trace_XYZ"} {
-		a, b := traceIDBytes(id), traceIDBytes(id)
+		a, b := TraceID(id), TraceID(id)
 		if len(a) != 16 || allZero(a) || hex.EncodeToString(a) != hex.EncodeToString(b) {
-			t.Errorf("traceIDBytes(%q) = %x, %x", id, a, b)
+			t.Errorf("TraceID(%q) = %x, %x", id, a, b)
 		}
 	}
 	for _, id := range []string{"step-1", "", "span_000000000000000000000000", "span_short"} {
-		a, b := spanIDBytes(id), spanIDBytes(id)
+		a, b := SpanID(id), SpanID(id)
 		if len(a) != 8 || allZero(a) || hex.EncodeToString(a) != hex.EncodeToString(b) {
-			t.Errorf("spanIDBytes(%q) = %x, %x", id, a, b)
+			t.Errorf("SpanID(%q) = %x, %x", id, a, b)
 		}
 	}
-	if hex.EncodeToString(spanIDBytes("a")) == hex.EncodeToString(spanIDBytes("b")) {
+	if hex.EncodeToString(SpanID("a")) == hex.EncodeToString(SpanID("b")) {
 		t.Error("different custom ids map to the same span id")
 	}
-	r := rootSpanID("trace_0af7651916cd43dd8448eb211c80319c")
-	if len(r) != 8 || allZero(r) || hex.EncodeToString(r) != hex.EncodeToString(rootSpanID("trace_0af7651916cd43dd8448eb211c80319c")) {
+	r := RootSpanID("trace_0af7651916cd43dd8448eb211c80319c")
+	if len(r) != 8 || allZero(r) || hex.EncodeToString(r) != hex.EncodeToString(RootSpanID("trace_0af7651916cd43dd8448eb211c80319c")) {
 		t.Errorf("root span id = %x", r)
 	}
 }

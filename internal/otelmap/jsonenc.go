@@ -1,4 +1,4 @@
-package otlpexport
+package otelmap
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 	"github.com/agenttrace/agenttrace-go/spans"
 )
 
@@ -78,7 +79,7 @@ func appendRawOrString(b []byte, s string) []byte {
 		if isCompact(s) {
 			return append(b, s...)
 		}
-		if c, err := marshalNoEscape(json.RawMessage(s)); err == nil {
+		if c, err := clip.MarshalNoEscape(json.RawMessage(s)); err == nil {
 			return append(b, c...)
 		}
 	}

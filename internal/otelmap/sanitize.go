@@ -1,4 +1,4 @@
-package otlpexport
+package otelmap
 
 import (
 	"encoding"
@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 )
 
 // User values (metadata, custom data, tool results, model config, error
@@ -27,7 +29,7 @@ const maxSanitizeDepth = 200
 // jsonText encodes v as JSON text (see encodeJSON) clipped to limit bytes,
 // keeping it valid.
 func jsonText(v any, limit int) string {
-	return clipJSON(string(encodeJSON(v)), limit)
+	return clip.JSON(string(encodeJSON(v)), limit)
 }
 
 // encodeJSON returns the JSON encoding of v (without HTML escaping), with
@@ -49,16 +51,16 @@ func jsonText(v any, limit int) string {
 func encodeJSON(v any) []byte {
 	z := sanitizer{}
 	w, _ := z.walk(v, 0)
-	b, err := marshalNoEscape(w)
+	b, err := clip.MarshalNoEscape(w)
 	if err == nil {
 		return b
 	}
 	z = sanitizer{deep: true}
 	w, _ = z.walk(v, 0)
-	if b, err := marshalNoEscape(w); err == nil {
+	if b, err := clip.MarshalNoEscape(w); err == nil {
 		return b
 	}
-	b, _ = marshalNoEscape(failedText(v, err))
+	b, _ = clip.MarshalNoEscape(failedText(v, err))
 	return b
 }
 
@@ -267,7 +269,7 @@ func (z *sanitizer) viaEncoder(v any) (any, bool) {
 	if !z.deep {
 		return v, false
 	}
-	if _, err := marshalNoEscape(v); err != nil {
+	if _, err := clip.MarshalNoEscape(v); err != nil {
 		return failedText(v, err), true
 	}
 	return v, false

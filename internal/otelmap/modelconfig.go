@@ -1,10 +1,12 @@
-package otlpexport
+package otelmap
 
 import (
 	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 )
 
 // requestParams maps well-known model config keys to gen_ai.request.*.
@@ -64,7 +66,7 @@ func (a *attrs) modelConfig(cfg map[string]any) {
 			a.configNumber(key, v)
 		}
 	}
-	a.raw("llm.invocation_parameters", jsonText(cfg, maxValueBytes))
+	a.raw("llm.invocation_parameters", jsonText(cfg, clip.MaxValue))
 }
 
 // configNumber adds a numeric request parameter; other values are skipped.

@@ -1,4 +1,4 @@
-package otlpexport
+package clip
 
 import (
 	"encoding/json"
@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/agenttrace/agenttrace-go/spans"
 )
 
 func TestClipText(t *testing.T) {
@@ -18,18 +16,18 @@ func TestClipText(t *testing.T) {
 		want  string
 	}{
 		{"short", 10, "short"},
-		{strings.Repeat("a", 30), 20, strings.Repeat("a", 20-len(truncMarker)) + truncMarker},
+		{strings.Repeat("a", 30), 20, strings.Repeat("a", 20-len(Marker)) + Marker},
 		// "é" is 2 bytes: a cut inside it backs up to the rune start.
-		{strings.Repeat("é", 20), 21, strings.Repeat("é", 3) + truncMarker},
+		{strings.Repeat("é", 20), 21, strings.Repeat("é", 3) + Marker},
 		{"abcdef", 3, "…"},
 	}
 	for _, tt := range tests {
-		got := clipText(tt.in, tt.limit)
+		got := Text(tt.in, tt.limit)
 		if got != tt.want {
-			t.Errorf("clipText(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
+			t.Errorf("Text(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 		}
 		if len(got) > tt.limit || !utf8.ValidString(got) {
-			t.Errorf("clipText(%q, %d) = %q: %d bytes, valid %v", tt.in, tt.limit, got, len(got), utf8.ValidString(got))
+			t.Errorf("Text(%q, %d) = %q: %d bytes, valid %v", tt.in, tt.limit, got, len(got), utf8.ValidString(got))
 		}
 	}
 }
@@ -38,14 +36,14 @@ func TestClipJSONStaysValid(t *testing.T) {
 	big := strings.Repeat("长", 2000) // 3 bytes a rune
 	doc := `{"messages":[{"role":"user","content":"` + big + `"},{"role":"assistant","content":"short <&> reply"}],"n":1.50}`
 	for _, limit := range []int{4000, 1000, 300, 120, 40} {
-		got := clipJSON(doc, limit)
+		got := JSON(doc, limit)
 		if len(got) > limit {
 			t.Errorf("limit %d: %d bytes", limit, len(got))
 		}
 		if !json.Valid([]byte(got)) || !utf8.ValidString(got) {
 			t.Errorf("limit %d: invalid result %q", limit, got)
 		}
-		if !strings.Contains(got, truncMarker) {
+		if !strings.Contains(got, Marker) {
 			t.Errorf("limit %d: no marker in %q", limit, got)
 		}
 	}
@@ -55,45 +53,16 @@ func TestClipJSONStaysValid(t *testing.T) {
 		Messages []struct{ Role, Content string }
 		N        json.Number
 	}
-	if err := json.Unmarshal([]byte(clipJSON(doc, 1000)), &v); err != nil {
+	if err := json.Unmarshal([]byte(JSON(doc, 1000)), &v); err != nil {
 		t.Fatal(err)
 	}
 	if len(v.Messages) != 2 || v.Messages[1].Content != "short <&> reply" || v.N != "1.50" ||
-		!strings.HasSuffix(v.Messages[0].Content, truncMarker) {
+		!strings.HasSuffix(v.Messages[0].Content, Marker) {
 		t.Errorf("clipped = %+v", v)
 	}
-	if got := clipJSON(`{"a":1}`, 100); got != `{"a":1}` {
+	if got := JSON(`{"a":1}`, 100); got != `{"a":1}` {
 		t.Errorf("a short value changed: %s", got)
 	}
-}
-
-func TestLargeValuesClippedOnTheWire(t *testing.T) {
-	r := recordOne(t, &bigFunction, nil)
-	in := r.span.Attrs["input.value"].(string)
-	out := r.span.Attrs["output.value"].(string)
-	if len(in) > maxContentBytes || !json.Valid([]byte(in)) || !strings.Contains(in, truncMarker) {
-		t.Errorf("input: %d bytes, valid JSON %v", len(in), json.Valid([]byte(in)))
-	}
-	if len(out) > maxContentBytes || !strings.HasSuffix(out, truncMarker) || !utf8.ValidString(out) {
-		t.Errorf("output: %d bytes, ends %q", len(out), out[len(out)-20:])
-	}
-	if r.span.Attrs["cozeloop.input"] != in || r.span.Attrs["gen_ai.tool.call.arguments"] != in {
-		t.Error("input families differ")
-	}
-	if n := len(r.span.Name); n > maxValueBytes {
-		t.Errorf("span name %d bytes", n)
-	}
-	for k := range r.span.Attrs {
-		if len(k) > maxKeyBytes {
-			t.Errorf("key %q over %d bytes", k, maxKeyBytes)
-		}
-	}
-}
-
-var bigFunction = spans.Function{
-	Name:   strings.Repeat("n", 3000),
-	Input:  `{"q":"` + strings.Repeat("ü", 700_000) + `"}`,
-	Output: strings.Repeat("语", 500_000),
 }
 
 // TestClipJSONEscapeHeavyKeepsNearLimit checks that the cut is sized by the
@@ -102,67 +71,17 @@ var bigFunction = spans.Function{
 func TestClipJSONEscapeHeavyKeepsNearLimit(t *testing.T) {
 	line := "\x1b[31mERR\x1b[0m\n" // 12 bytes decoded, 24 encoded
 	text := strings.Repeat(line, (1100<<10)/len(line))
-	s, _ := marshalNoEscape(map[string]any{"stdout": text})
-	out := clipJSON(string(s), maxContentBytes)
+	s, _ := MarshalNoEscape(map[string]any{"stdout": text})
+	out := JSON(string(s), MaxContent)
 	var v map[string]string
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatalf("not an object: %v (%.80q)", err, out)
 	}
-	if len(out) > maxContentBytes || len(out) < maxContentBytes-64 {
-		t.Errorf("output %d bytes, want just under the %d limit", len(out), maxContentBytes)
+	if len(out) > MaxContent || len(out) < MaxContent-64 {
+		t.Errorf("output %d bytes, want just under the %d limit", len(out), MaxContent)
 	}
-	if !strings.HasSuffix(v["stdout"], truncMarker) || !strings.HasPrefix(text, strings.TrimSuffix(v["stdout"], truncMarker)) {
+	if !strings.HasSuffix(v["stdout"], Marker) || !strings.HasPrefix(text, strings.TrimSuffix(v["stdout"], Marker)) {
 		t.Errorf("stdout is not a marked prefix of the text: ends %q", v["stdout"][len(v["stdout"])-20:])
-	}
-}
-
-// TestClipJSONManyShortLeavesKeepsChatShape checks one long message among
-// 20 000 short ones: only the long message is cut, the short ones are left
-// as they are (not lengthened with markers), and the shape stays.
-func TestClipJSONManyShortLeavesKeepsChatShape(t *testing.T) {
-	msgs := []spans.Message{{Role: "user", Content: strings.Repeat("a", 1200<<10)}}
-	for range 20000 {
-		msgs = append(msgs, spans.Message{Role: "user", Content: "ok"})
-	}
-	out := clipJSON(chatInputJSON(msgs, nil), maxContentBytes)
-	var v struct {
-		Messages []spans.Message `json:"messages"`
-	}
-	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Messages) != len(msgs) {
-		t.Fatalf("clipped model input is not {\"messages\":[...]} with %d messages: %v; starts %.60q", len(msgs), err, out)
-	}
-	if len(out) > maxContentBytes || !strings.HasSuffix(v.Messages[0].Content, truncMarker) || v.Messages[1].Content != "ok" || v.Messages[20000].Content != "ok" {
-		t.Errorf("%d bytes; first ends %q, then %q", len(out), v.Messages[0].Content[len(v.Messages[0].Content)-20:], v.Messages[1].Content)
-	}
-}
-
-// TestClipJSONDropsMessagesKeepsShape checks a conversation whose messages
-// alone (without their text) exceed the limit: the oldest messages after the
-// first are replaced by one marker message, and the shape stays.
-func TestClipJSONDropsMessagesKeepsShape(t *testing.T) {
-	var msgs []spans.Message
-	msgs = append(msgs, spans.Message{Role: "system", Content: "Be brief."})
-	for i := range 60000 {
-		msgs = append(msgs, spans.Message{Role: "user", Content: fmt.Sprintf("message %d", i)})
-	}
-	in := chatInputJSON(msgs, []spans.Tool{{Name: "lookup"}})
-	out := clipJSON(in, maxContentBytes)
-	var v struct {
-		Messages []spans.Message `json:"messages"`
-		Tools    []any           `json:"tools"`
-	}
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
-		t.Fatalf("clipped input is not {\"messages\":[...]}: %v; starts %.60q", err, out)
-	}
-	n := len(v.Messages)
-	if len(out) > maxContentBytes || len(out) < maxContentBytes*9/10 || n < 1000 || len(v.Tools) != 1 {
-		t.Fatalf("%d bytes of %d, %d messages, %d tools", len(out), len(in), n, len(v.Tools))
-	}
-	dropped := len(msgs) - (n - 1)
-	if v.Messages[0].Content != "Be brief." || v.Messages[n-1].Content != "message 59999" ||
-		v.Messages[1].Content != fmt.Sprintf("…[%d messages truncated]", dropped) || v.Messages[1].Role != "user" ||
-		v.Messages[2].Content != fmt.Sprintf("message %d", dropped) {
-		t.Errorf("messages: %+v %+v %+v ... %+v", v.Messages[0], v.Messages[1], v.Messages[2], v.Messages[n-1])
 	}
 }
 
@@ -170,7 +89,7 @@ func TestClipJSONDropsMessagesKeepsShape(t *testing.T) {
 // the marker is never replaced by a longer clipped form.
 func TestClipJSONShortStringsNotLengthened(t *testing.T) {
 	doc := `{"a":"` + strings.Repeat("x", 500) + `","b":"ok","c":"",` + `"d":["y","z"]}`
-	out := clipJSON(doc, 200)
+	out := JSON(doc, 200)
 	var v struct {
 		A, B, C string
 		D       []string
@@ -178,7 +97,7 @@ func TestClipJSONShortStringsNotLengthened(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &v); err != nil || len(out) > 200 {
 		t.Fatalf("%q: %v", out, err)
 	}
-	if v.B != "ok" || v.C != "" || len(v.D) != 2 || v.D[0] != "y" || !strings.HasSuffix(v.A, truncMarker) {
+	if v.B != "ok" || v.C != "" || len(v.D) != 2 || v.D[0] != "y" || !strings.HasSuffix(v.A, Marker) {
 		t.Errorf("clipped = %+v", v)
 	}
 }
@@ -190,7 +109,7 @@ func TestJSONCostMatchesEncoders(t *testing.T) {
 	samples := []string{"plain", "quote\" back\\slash", "\n\r\t\b\f\x00\x01\x1f\x7f", "<a href='x'>&amp;</a>",
 		"\u2028\u2029", "长文本 é", "\x1b[31mERR\x1b[0m"}
 	for _, s := range samples {
-		enc, _ := marshalNoEscape(s)
+		enc, _ := MarshalNoEscape(s)
 		if got := textCost.quote + strCost(s, &textCost); got != len(enc) {
 			t.Errorf("text cost of %q = %d, encoded %d bytes", s, got, len(enc))
 		}
@@ -199,7 +118,7 @@ func TestJSONCostMatchesEncoders(t *testing.T) {
 		}
 	}
 	v := map[string]any{"k\"ey": []any{"a\x01", json.Number("1.5"), true, nil, map[string]any{}}, "<": "\u2028"}
-	enc, _ := marshalNoEscape(v)
+	enc, _ := MarshalNoEscape(v)
 	if got := encSize(v, &textCost); got != len(enc) {
 		t.Errorf("encSize text = %d, encoded %d", got, len(enc))
 	}
@@ -241,7 +160,7 @@ func TestClipJSONProperties(t *testing.T) {
 		}
 	}
 	for i := range 200 {
-		doc := encodeJSON(gen(0))
+		doc, _ := MarshalNoEscape(gen(0))
 		for _, m := range []*costModel{&textCost, &doubleCost} {
 			limit := 16 + rng.IntN(max(len(doc), 17))
 			out := clipJSONCost(string(doc), limit, m)
@@ -249,6 +168,26 @@ func TestClipJSONProperties(t *testing.T) {
 				t.Fatalf("doc %d, limit %d, double %v: %d bytes (size %d), valid %v: %.200q", i, limit, m == &doubleCost,
 					len(out), textSize(out, m), json.Valid([]byte(out)), out)
 			}
+		}
+	}
+}
+
+// TestClipTextStaysWithinLimitOnceValid checks that Text's result stays
+// within the limit once made valid UTF-8 (as arena.str makes every value),
+// that Valid and a cut are valid already, and that Key is valid.
+func TestClipTextStaysWithinLimitOnceValid(t *testing.T) {
+	for _, s := range []string{"查询订单"[:4], "a\xff", strings.Repeat("\xff", 50), strings.Repeat("a\xff", 40), "\xe6\x9f", strings.Repeat("é\xff", 30)} {
+		for _, limit := range []int{3, 10, 20, 100} {
+			got := Text(s, limit)
+			if fixed := ValidUTF8(got); len(fixed) > limit || (got != s && !utf8.ValidString(got)) {
+				t.Errorf("Text(%q, %d) = %q (%d bytes once valid)", s, limit, got, len(fixed))
+			}
+			if got := Valid(s, limit); !utf8.ValidString(got) || len(got) > limit {
+				t.Errorf("Valid(%q, %d) = %q (%d bytes)", s, limit, got, len(got))
+			}
+		}
+		if k := Key(s); !utf8.ValidString(k) {
+			t.Errorf("Key(%q) = %q", s, k)
 		}
 	}
 }

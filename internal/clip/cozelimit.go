@@ -1,21 +1,16 @@
-package otlpexport
+package clip
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 )
 
-// cozeMaxSpanJSON is Coze Loop's limit on one span's JSON form: a span over
+// CozeMaxSpanJSON is Coze Loop's limit on one span's JSON form: a span over
 // it is rejected after the server has answered success.
-const cozeMaxSpanJSON = 10 << 20
-
-// errSpanTooLarge is the conversion error of a span that cannot be brought
-// within cozeMaxSpanJSON; Export counts it as too_large.
-var errSpanTooLarge = errors.New("span exceeds Coze Loop's per-span JSON limit")
+const CozeMaxSpanJSON = 10 << 20
 
 // Upper bounds of the JSON that surrounds strings in a span's JSON form
 // (protojson's, with room for Coze Loop's own span format).
@@ -31,19 +26,19 @@ const (
 	eventJSONOverhead = 128
 )
 
-// fitSpanJSON brings the span's JSON form (as spanJSONCost estimates it,
+// FitSpanJSON brings the span's JSON form (as SpanJSONCost estimates it,
 // escapes counted) within limit by clipping its content attributes (the
-// string values longer than maxValueBytes: inputs, outputs and their
+// string values longer than MaxValue: inputs, outputs and their
 // twins) further, each twin to the same text. It reports false when the
 // span cannot fit (its other attributes alone exceed the limit).
-func fitSpanJSON(ps *tracepb.Span, limit int) bool {
+func FitSpanJSON(ps *tracepb.Span, limit int) bool {
 	// Every character costs at most 6 bytes of JSON: most spans are far
 	// from the limit and need no exact count.
-	if 6*estimateSize(ps)+attrJSONOverhead*countAttrs(ps)+spanJSONOverhead <= limit {
+	if 6*EstimateSize(ps)+attrJSONOverhead*countAttrs(ps)+spanJSONOverhead <= limit {
 		return true
 	}
 	for range 4 {
-		total := spanJSONCost(ps)
+		total := SpanJSONCost(ps)
 		if total <= limit {
 			return true
 		}
@@ -84,7 +79,7 @@ func fitSpanJSON(ps *tracepb.Span, limit int) bool {
 			}
 		}
 	}
-	return spanJSONCost(ps) <= limit
+	return SpanJSONCost(ps) <= limit
 }
 
 // contentGroup is one content text and the attribute values that hold it.
@@ -99,7 +94,7 @@ func contentGroups(ps *tracepb.Span) []contentGroup {
 	var groups []contentGroup
 	for _, kv := range ps.GetAttributes() {
 		sv, ok := kv.GetValue().GetValue().(*commonpb.AnyValue_StringValue)
-		if !ok || len(sv.StringValue) <= maxValueBytes {
+		if !ok || len(sv.StringValue) <= MaxValue {
 			continue
 		}
 		found := false
@@ -139,10 +134,10 @@ func countAttrs(ps *tracepb.Span) int {
 	return n
 }
 
-// spanJSONCost returns an upper bound of the size of the span's JSON form,
+// SpanJSONCost returns an upper bound of the size of the span's JSON form,
 // its strings' escapes counted as encoding/json with HTML escaping writes
 // them (see spanCost).
-func spanJSONCost(ps *tracepb.Span) int {
+func SpanJSONCost(ps *tracepb.Span) int {
 	n := spanJSONOverhead + strCost(ps.GetName(), &spanCost) + strCost(ps.GetTraceState(), &spanCost) +
 		strCost(ps.GetStatus().GetMessage(), &spanCost) + attrsJSONCost(ps.GetAttributes())
 	for _, ev := range ps.GetEvents() {

@@ -1,4 +1,4 @@
-package otlpexport
+package clip
 
 import (
 	"cmp"
@@ -111,7 +111,7 @@ func render(v any, limit int, m *costModel) (string, bool) {
 	// The sizes are exact; the loop only guards against a mismatch with
 	// encoding/json.
 	for c := lo; ; c = c * 3 / 4 {
-		out, err := marshalNoEscape(clipLeaves(v, c, m))
+		out, err := MarshalNoEscape(clipLeaves(v, c, m))
 		if err == nil && textSize(string(out), m) <= limit {
 			return string(out), true
 		}

@@ -1,10 +1,11 @@
-package otlpexport
+package otelmap
 
 import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 	"github.com/agenttrace/agenttrace-go/spans"
 )
 
@@ -13,10 +14,10 @@ func agentAttrs(a *attrs, d *spans.Agent) string {
 	a.str("gen_ai.agent.name", d.Name)
 	a.str("agent.name", d.Name)
 	if len(d.Handoffs) > 0 {
-		a.raw("agenttrace.agent.handoffs", jsonText(d.Handoffs, maxValueBytes))
+		a.raw("agenttrace.agent.handoffs", jsonText(d.Handoffs, clip.MaxValue))
 	}
 	if len(d.Tools) > 0 {
-		a.raw("agenttrace.agent.tools", jsonText(d.Tools, maxValueBytes))
+		a.raw("agenttrace.agent.tools", jsonText(d.Tools, clip.MaxValue))
 	}
 	a.str("agenttrace.agent.output_type", d.OutputType)
 	a.ioValue(true, d.Input)
@@ -37,9 +38,9 @@ func (a *attrs) ioValue(in bool, v any) {
 			return
 		}
 		if in {
-			a.io(true, clipJSON(chatInputJSON(x, nil), maxContentBytes), mimeJSON)
+			a.io(true, clip.JSON(chatInputJSON(x, nil), clip.MaxContent), mimeJSON)
 		} else {
-			a.io(false, clipJSON(chatOutputJSON(x, ""), maxContentBytes), mimeJSON)
+			a.io(false, clip.JSON(chatOutputJSON(x, ""), clip.MaxContent), mimeJSON)
 		}
 	default:
 		a.ioText(in, functionOutput(v))
@@ -67,16 +68,16 @@ func generationAttrs(a *attrs, d *spans.Generation, messages bool) string {
 		a.int("cozeloop.time_to_first_token", d.FirstTokenAt.UnixMicro())
 	}
 	if len(d.Input) > 0 || len(d.Tools) > 0 {
-		a.io(true, clipJSON(chatInputJSON(d.Input, d.Tools), maxContentBytes), mimeJSON)
+		a.io(true, clip.JSON(chatInputJSON(d.Input, d.Tools), clip.MaxContent), mimeJSON)
 		if messages {
-			a.raw("gen_ai.input.messages", clipJSON(genaiMessagesJSON(d.Input, ""), maxContentBytes))
+			a.raw("gen_ai.input.messages", clip.JSON(genaiMessagesJSON(d.Input, ""), clip.MaxContent))
 			a.flatMessages("llm.input_messages", d.Input, maxFlatInput)
 		}
 	}
 	if len(d.Output) > 0 {
-		a.io(false, clipJSON(chatOutputJSON(d.Output, d.FinishReason), maxContentBytes), mimeJSON)
+		a.io(false, clip.JSON(chatOutputJSON(d.Output, d.FinishReason), clip.MaxContent), mimeJSON)
 		if messages {
-			a.raw("gen_ai.output.messages", clipJSON(genaiMessagesJSON(d.Output, d.FinishReason), maxContentBytes))
+			a.raw("gen_ai.output.messages", clip.JSON(genaiMessagesJSON(d.Output, d.FinishReason), clip.MaxContent))
 			a.flatMessages("llm.output_messages", d.Output, maxFlatOutput)
 		}
 	}
@@ -94,14 +95,14 @@ func responseAttrs(a *attrs, d *spans.Response) string {
 	if d.Input != nil {
 		b := append(make([]byte, 0, 64), `{"input":`...)
 		b = append(b, encodeJSON(d.Input)...)
-		a.io(true, clipJSON(string(append(b, '}')), maxContentBytes), mimeJSON)
+		a.io(true, clip.JSON(string(append(b, '}')), clip.MaxContent), mimeJSON)
 	}
 	if d.Output != nil {
 		b := append(make([]byte, 0, 64), `{"id":`...)
 		b = appendString(b, d.ResponseID)
 		b = append(b, `,"output":`...)
 		b = append(b, encodeJSON(d.Output)...)
-		a.io(false, clipJSON(string(append(b, '}')), maxContentBytes), mimeJSON)
+		a.io(false, clip.JSON(string(append(b, '}')), clip.MaxContent), mimeJSON)
 	}
 	return spanName("chat", d.Model)
 }
@@ -161,7 +162,7 @@ func promptAttrs(a *attrs, d *spans.Prompt) string {
 		a.ioJSON(true, in)
 	}
 	if len(d.Output) > 0 {
-		a.io(false, clipJSON(chatInputJSON(d.Output, nil), maxContentBytes), mimeJSON)
+		a.io(false, clip.JSON(chatInputJSON(d.Output, nil), clip.MaxContent), mimeJSON)
 	}
 	return spanName("prompt", d.Name)
 }
@@ -229,7 +230,7 @@ func functionAttrs(a *attrs, d *spans.Function, coze bool) string {
 		}
 	}
 	if len(d.MCPData) > 0 {
-		a.raw("agenttrace.mcp.data", jsonText(d.MCPData, maxValueBytes))
+		a.raw("agenttrace.mcp.data", jsonText(d.MCPData, clip.MaxValue))
 	}
 	return spanName("execute_tool", d.Name)
 }
@@ -268,8 +269,8 @@ func handoffAttrs(a *attrs, d *spans.Handoff) string {
 	a.kinds(kindOf{coze: "handoff", oi: "CHAIN"})
 	a.str("agenttrace.handoff.from", d.From)
 	a.str("agenttrace.handoff.to", d.To)
-	a.io(true, clipText(d.From, maxValueBytes), mimeText)
-	a.io(false, clipText(d.To, maxValueBytes), mimeText)
+	a.io(true, clip.Text(d.From, clip.MaxValue), mimeText)
+	a.io(false, clip.Text(d.To, clip.MaxValue), mimeText)
 	return spanName("handoff to", d.To)
 }
 
@@ -290,7 +291,7 @@ func transcriptionAttrs(a *attrs, d *spans.Transcription) string {
 	a.modelConfig(d.ModelConfig)
 	a.str("agenttrace.audio.input_format", d.InputFormat)
 	a.io(true, audioPlaceholder(len(d.Input), d.InputFormat), mimeText)
-	a.io(false, clipText(d.Output, maxContentBytes), mimeText)
+	a.io(false, clip.Text(d.Output, clip.MaxContent), mimeText)
 	return spanName("speech_to_text", d.Model)
 }
 
@@ -302,14 +303,14 @@ func speechAttrs(a *attrs, d *spans.Speech) string {
 	if !d.FirstContentAt.IsZero() {
 		a.int("cozeloop.time_to_first_token", d.FirstContentAt.UnixMicro())
 	}
-	a.io(true, clipText(d.Input, maxContentBytes), mimeText)
+	a.io(true, clip.Text(d.Input, clip.MaxContent), mimeText)
 	a.io(false, audioPlaceholder(len(d.Output), d.OutputFormat), mimeText)
 	return spanName("text_to_speech", d.Model)
 }
 
 func speechGroupAttrs(a *attrs, d *spans.SpeechGroup) string {
 	a.kinds(kindOf{coze: "speech_group", oi: "CHAIN"})
-	a.io(true, clipText(d.Input, maxContentBytes), mimeText)
+	a.io(true, clip.Text(d.Input, clip.MaxContent), mimeText)
 	return "speech_group"
 }
 

@@ -1,4 +1,4 @@
-package otlpexport
+package otelmap
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agenttrace/agenttrace-go/internal/clip"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 )
 
@@ -17,10 +18,10 @@ type attrs struct {
 }
 
 // add appends an attribute. Keys are ours or come from users through
-// clipKey (userKeys, the resource); add only guards their length.
+// clip.Key (userKeys, the resource); add only guards their length.
 func (a *attrs) add(k string, v *commonpb.AnyValue) {
-	if len(k) > maxKeyBytes {
-		k = clipKey(k)
+	if len(k) > clip.MaxKey {
+		k = clip.Key(k)
 	}
 	e := a.ar.keyValue()
 	e.Key, e.Value = k, v
@@ -30,20 +31,20 @@ func (a *attrs) add(k string, v *commonpb.AnyValue) {
 // last returns the string value of the attribute added last.
 func (a *attrs) last() string { return a.list[len(a.list)-1].GetValue().GetStringValue() }
 
-// str adds a short string, clipped to maxValueBytes. Empty values are skipped.
+// str adds a short string, clipped to clip.MaxValue. Empty values are skipped.
 func (a *attrs) str(k, v string) {
 	if v == "" {
 		return
 	}
-	a.add(k, a.ar.str(clipText(v, maxValueBytes)))
+	a.add(k, a.ar.str(clip.Text(v, clip.MaxValue)))
 }
 
-// text adds content text, clipped to maxContentBytes. Empty values are skipped.
+// text adds content text, clipped to clip.MaxContent. Empty values are skipped.
 func (a *attrs) text(k, v string) {
 	if v == "" {
 		return
 	}
-	a.add(k, a.ar.str(clipText(v, maxContentBytes)))
+	a.add(k, a.ar.str(clip.Text(v, clip.MaxContent)))
 }
 
 // raw adds v as is; the caller has clipped it. Like every string value, it
@@ -71,14 +72,14 @@ func (a *attrs) bool(k string, v bool) {
 	a.add(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_BoolValue{BoolValue: v}})
 }
 
-// strs adds a string array, each element clipped to maxValueBytes.
+// strs adds a string array, each element clipped to clip.MaxValue.
 func (a *attrs) strs(k string, vs []string) {
 	if len(vs) == 0 {
 		return
 	}
 	vals := make([]*commonpb.AnyValue, len(vs))
 	for i, v := range vs {
-		vals[i] = a.ar.str(clipText(v, maxValueBytes))
+		vals[i] = a.ar.str(clip.Text(v, clip.MaxValue))
 	}
 	a.add(k, &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{Values: vals}}})
 }
@@ -92,7 +93,7 @@ func (a *attrs) any(k string, v any) {
 	case nil:
 		return
 	case string:
-		a.raw(k, clipText(x, maxValueBytes))
+		a.raw(k, clip.Text(x, clip.MaxValue))
 	case bool:
 		a.bool(k, x)
 	case int:
@@ -120,13 +121,13 @@ func (a *attrs) any(k string, v any) {
 	case float64:
 		a.anyFloat(k, x)
 	case json.Number:
-		a.raw(k, clipText(x.String(), maxValueBytes))
+		a.raw(k, clip.Text(x.String(), clip.MaxValue))
 	case error:
-		a.raw(k, clipText(errorText(x), maxValueBytes))
+		a.raw(k, clip.Text(errorText(x), clip.MaxValue))
 	case fmt.Stringer:
-		a.raw(k, clipText(stringerText(x), maxValueBytes))
+		a.raw(k, clip.Text(stringerText(x), clip.MaxValue))
 	default:
-		a.raw(k, jsonText(v, maxValueBytes))
+		a.raw(k, jsonText(v, clip.MaxValue))
 	}
 }
 
@@ -143,8 +144,8 @@ func (a *attrs) anyFloat(k string, f float64) {
 // maxUserKeys bounds how many user metadata keys become attributes of their
 // own, so that a span stays well under Coze Loop's 51 custom tags. All keys
 // are in the "metadata" JSON attribute, unless it would exceed
-// maxValueBytes: then its largest keys are left out and counted in its
-// "_truncated" key (see clipJSON).
+// clip.MaxValue: then its largest keys are left out and counted in its
+// "_truncated" key (see clip.JSON).
 const maxUserKeys = 16
 
 // metadataKeyPrefix renames user keys that would collide with reserved keys.
@@ -180,7 +181,7 @@ func userKey(k string) string {
 }
 
 // userKeys adds each key of md (sorted, at most maxUserKeys) as its own
-// attribute under userKey, clipped by clipKey (a long key keeps a hash of
+// attribute under userKey, clipped by clip.Key (a long key keeps a hash of
 // itself, so that long keys sharing a prefix stay apart). A key already
 // present (a custom span's data key repeated in its metadata) is skipped.
 func (a *attrs) userKeys(md map[string]any) {
@@ -197,7 +198,7 @@ func (a *attrs) userKeys(md map[string]any) {
 		if k == "" {
 			continue
 		}
-		key := clipKey(userKey(k))
+		key := clip.Key(userKey(k))
 		if a.has(key) {
 			continue
 		}
@@ -224,6 +225,6 @@ func (a *attrs) metadata(md map[string]any) {
 	}
 	a.userKeys(md)
 	if !a.has("metadata") {
-		a.raw("metadata", jsonText(md, maxValueBytes))
+		a.raw("metadata", jsonText(md, clip.MaxValue))
 	}
 }

@@ -1,0 +1,50 @@
+// Package otelmap maps agent traces and spans to OpenTelemetry spans: the
+// one mapping that every OTLP consumer of this module sends, so that a span
+// looks the same whether it leaves through processors/otlpexport or through
+// another processor (an OTel bridge sending through a user's
+// trace.TracerProvider, say). The mapping itself (span names and kinds, the
+// three attribute families, messages, errors, ids) is documented for users
+// in processors/otlpexport's package documentation, "How spans are mapped".
+//
+// # Contract
+//
+// A [Converter] is made with [New] from a [Config]: the settings otlpexport
+// derives from its destination and options (Coze Loop shaping on or off,
+// message attributes on or off, service name and resource attributes). A
+// consumer that sets the same Config gets exactly what otlpexport sends.
+// [Converter.Convert] turns a [processors.Item] into a
+// *tracepb.Span (go.opentelemetry.io/proto/otlp/trace/v1) with its name,
+// kind, start and end times, trace id, span id, parent span id, attributes,
+// events (an "exception" event for an error) and status:
+//
+//   - a [processors.TraceEnded] item gives the trace's root span, whose id
+//     is [RootSpanID] of the trace id, so that spans sent before their trace
+//     ends name it as their parent;
+//   - a [processors.SpanEnded] item gives the span, parented to its parent
+//     span or to the root span;
+//   - an [EventOpenTrace] item gives the root span of a trace still open at
+//     shutdown, ending now and marked agenttrace.trace.ended=false; an
+//     [OpenTraces] remembers which traces those are;
+//   - other items (starts) give nil and no error.
+//
+// [Converter.Resource] and [Converter.Scope] are the resource (service.name,
+// telemetry.sdk.*, the configured attributes) and the instrumentation scope
+// to send the spans under.
+//
+// Every value is already within the backend limits of package clip (valid
+// UTF-8, keys, values and content bounded, JSON kept valid), and for Coze
+// Loop within its per-span JSON limit ([ErrSpanTooLarge] otherwise). A panic
+// while converting one item (from a user value's method) costs that item
+// only, as an error naming the span.
+//
+// The id rules ([TraceID], [SpanID], [RootSpanID]) are in ids.go and
+// nowhere else.
+//
+// # Performance
+//
+// A [Converter] is safe for concurrent use and allocates each attribute
+// value on its own; [Converter.NewBatch] gives a [Batch] for the items of
+// one export, whose attribute values come from one arena and whose trace ids
+// are computed once per trace. Message JSON is written without reflection
+// (jsonenc.go, checked against encoding/json by the tests).
+package otelmap
