@@ -50,9 +50,15 @@ func (m *scriptModel) Stream(ctx context.Context, _ []*schema.Message, _ ...mode
 	if err != nil {
 		return nil, err
 	}
+	return m.stream(r), nil
+}
+
+// stream streams a reply in chunks, failing after the first with midErr
+// when it is set.
+func (m *scriptModel) stream(r *schema.Message) *schema.StreamReader[*schema.Message] {
 	chunks := split(r)
 	if m.midErr == nil {
-		return schema.StreamReaderFromArray(chunks), nil
+		return schema.StreamReaderFromArray(chunks)
 	}
 	sr, sw := schema.Pipe[*schema.Message](len(chunks))
 	go func() {
@@ -60,10 +66,12 @@ func (m *scriptModel) Stream(ctx context.Context, _ []*schema.Message, _ ...mode
 		sw.Send(chunks[0], nil)
 		sw.Send(nil, m.midErr)
 	}()
-	return sr, nil
+	return sr
 }
 
-func (m *scriptModel) WithTools([]*schema.ToolInfo) (model.ToolCallingChatModel, error) { return m, nil }
+func (m *scriptModel) WithTools([]*schema.ToolInfo) (model.ToolCallingChatModel, error) {
+	return m, nil
+}
 
 // split cuts a reply into stream chunks as vendors send them: a role-only
 // chunk, the content word by word, the tool calls, then the usage.
@@ -140,11 +148,10 @@ func (m *selfModel) Stream(ctx context.Context, in []*schema.Message, _ ...model
 		callbacks.OnError(ctx, err)
 		return nil, err
 	}
-	outs := make([]*model.CallbackOutput, 0, 8)
-	for _, c := range split(r) {
-		outs = append(outs, &model.CallbackOutput{Message: c, Config: m.config(), TokenUsage: usageOf(c)})
-	}
-	_, sr := callbacks.OnEndWithStreamOutput(ctx, schema.StreamReaderFromArray(outs))
+	outs := schema.StreamReaderWithConvert(m.script.stream(r), func(c *schema.Message) (*model.CallbackOutput, error) {
+		return &model.CallbackOutput{Message: c, Config: m.config(), TokenUsage: usageOf(c)}, nil
+	})
+	_, sr := callbacks.OnEndWithStreamOutput(ctx, outs)
 	return schema.StreamReaderWithConvert(sr, func(o *model.CallbackOutput) (*schema.Message, error) {
 		return o.Message, nil
 	}), nil

@@ -45,6 +45,9 @@ func Message(m *schema.Message) spans.Message {
 	case len(m.MultiContent) > 0:
 		out.Parts = chatParts(m.Content, m.MultiContent)
 	}
+	if out.Parts != nil {
+		out.Content = "" // the leading text part holds it
+	}
 	if len(m.ToolCalls) > 0 {
 		out.ToolCalls = make([]spans.ToolCall, len(m.ToolCalls))
 		for i, tc := range m.ToolCalls {
