@@ -19,7 +19,7 @@ import (
 	"github.com/agenttrace/agenttrace-go/tracing/tracingtest"
 )
 
-func newReAct(t *testing.T, m model.ToolCallingChatModel, tools ...tool.BaseTool) *react.Agent {
+func newReAct(t testing.TB, m model.ToolCallingChatModel, tools ...tool.BaseTool) *react.Agent {
 	t.Helper()
 	if len(tools) == 0 {
 		tools = []tool.BaseTool{weatherTool{}}
