@@ -67,7 +67,8 @@ import (
 type Batcher struct {
 	exp     Exporter
 	cfg     batcherConfig
-	trigger int // queue length that wakes the worker
+	trigger int      // queue length that wakes the worker
+	counted eventSet // the events counted toward the batch size (see Selective)
 
 	queue  chan Item
 	wake   chan struct{}   // cap 1: the queue reached the trigger
@@ -122,6 +123,7 @@ func NewBatcher(exp Exporter, opts ...BatcherOption) *Batcher {
 		exp:     exp,
 		cfg:     cfg,
 		trigger: cfg.triggerLen(),
+		counted: countedEvents(exp),
 		done:    make(chan struct{}),
 		gaveUp:  make(chan struct{}),
 	}

@@ -11,7 +11,8 @@ const (
 	// DefaultMaxQueueSize is how many items a Batcher holds before it drops
 	// new ones (DropQueueFull).
 	DefaultMaxQueueSize = 8192
-	// DefaultMaxBatchSize is the most items handed to one Export call.
+	// DefaultMaxBatchSize is the most items handed to one Export call, not
+	// counting those a [Selective] exporter does not send.
 	DefaultMaxBatchSize = 128
 	// DefaultScheduleDelay is the longest an item waits in the queue when
 	// the queue stays below the export trigger.
@@ -47,7 +48,8 @@ func WithMaxQueueSize(n int) BatcherOption {
 	return batcherOption(func(c *batcherConfig) { c.maxQueue = n })
 }
 
-// WithMaxBatchSize sets the most items passed to one Export call. n <= 0
+// WithMaxBatchSize sets the most items passed to one Export call, not
+// counting those a [Selective] exporter does not send. n <= 0
 // means [DefaultMaxBatchSize]; a batch larger than the queue is cut to the
 // queue size.
 func WithMaxBatchSize(n int) BatcherOption {

@@ -48,7 +48,8 @@ func (b *Batcher) flushResult(r exportResult) error {
 }
 
 // exportQueued takes up to limit items off the queue (fewer if it runs dry)
-// and exports them in batches. Once Shutdown's deadline has passed it exports
+// and exports them in batches of up to the batch size of counted items (see
+// Selective). Once Shutdown's deadline has passed it exports
 // nothing more and counts the rest as DropShutdownDeadline.
 func (b *Batcher) exportQueued(limit int) exportResult {
 	var res exportResult
@@ -61,12 +62,19 @@ func (b *Batcher) exportQueued(limit int) exportResult {
 			res.lastErr = errShutdownDeadline
 			return res
 		}
-		batch := make([]Item, 0, min(limit, b.cfg.maxBatch))
+		// Up to maxBatch items the exporter sends, with the items it does
+		// not send (see Selective) riding along, never more than limit.
+		want := min(limit, b.cfg.maxBatch)
+		batch := make([]Item, 0, want)
+		counted := 0
 	fill:
-		for len(batch) < cap(batch) {
+		for counted < want && len(batch) < limit {
 			select {
 			case it := <-b.queue:
 				batch = append(batch, it)
+				if b.counted.has(it.Event) {
+					counted++
+				}
 			default:
 				break fill
 			}
