@@ -105,7 +105,7 @@ type Function struct {
 	// Output is the result: a string is sent as is, any other value as its
 	// JSON encoding (a value with none as a short description of its type
 	// and the encoding error). The OpenAI traces exporter, like the Python
-	// SDK, sends an empty or zero result as null. Content.
+	// SDK, sends only nil as null: "", 0 and false are sent as text. Content.
 	Output any
 	// MCPData describes the MCP server that served the call, if any.
 	MCPData map[string]any

@@ -12,233 +12,24 @@ import (
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
-// The JSON objects below mirror the Python SDK's export() dictionaries, key
-// for key and in the same order. Pointer and interface fields encode as null
-// when unset; nil slices and maps encode as null too, as Python's None does.
-// The few keys Python adds only when set are tagged omitempty.
-
-type traceJSON struct {
-	Object       string         `json:"object"`
-	ID           string         `json:"id"`
-	WorkflowName string         `json:"workflow_name"`
-	GroupID      *string        `json:"group_id"`
-	Metadata     map[string]any `json:"metadata"`
-}
-
-type spanJSON struct {
-	Object    string         `json:"object"`
-	ID        string         `json:"id"`
-	TraceID   string         `json:"trace_id"`
-	ParentID  *string        `json:"parent_id"`
-	StartedAt *string        `json:"started_at"`
-	EndedAt   *string        `json:"ended_at"`
-	SpanData  any            `json:"span_data"`
-	Error     *errorJSON     `json:"error"`
-	Metadata  map[string]any `json:"metadata,omitempty"`
-}
-
-type errorJSON struct {
-	Message string         `json:"message"`
-	Data    map[string]any `json:"data"`
-}
-
-type agentJSON struct {
-	Type       string   `json:"type"`
-	Name       string   `json:"name"`
-	Handoffs   []string `json:"handoffs"`
-	Tools      []string `json:"tools"`
-	OutputType *string  `json:"output_type"`
-}
-
-type generationJSON struct {
-	Type        string         `json:"type"`
-	Input       any            `json:"input"`
-	Output      any            `json:"output"`
-	Model       *string        `json:"model"`
-	ModelConfig map[string]any `json:"model_config"`
-	Usage       any            `json:"usage"`
-}
-
-type functionJSON struct {
-	Type    string         `json:"type"`
-	Name    string         `json:"name"`
-	Input   any            `json:"input"`
-	Output  any            `json:"output"`
-	MCPData map[string]any `json:"mcp_data"`
-}
-
-type guardrailJSON struct {
-	Type      string `json:"type"`
-	Name      string `json:"name"`
-	Triggered bool   `json:"triggered"`
-}
-
-type handoffJSON struct {
-	Type      string  `json:"type"`
-	FromAgent *string `json:"from_agent"`
-	ToAgent   *string `json:"to_agent"`
-}
-
-type audioJSON struct {
-	Data   string `json:"data"`
-	Format string `json:"format"`
-}
-
-type transcriptionJSON struct {
-	Type        string         `json:"type"`
-	Input       any            `json:"input"`
-	Output      any            `json:"output"`
-	Model       *string        `json:"model"`
-	ModelConfig map[string]any `json:"model_config"`
-}
-
-type speechJSON struct {
-	Type           string         `json:"type"`
-	Input          any            `json:"input"`
-	Output         any            `json:"output"`
-	Model          *string        `json:"model"`
-	ModelConfig    map[string]any `json:"model_config"`
-	FirstContentAt *string        `json:"first_content_at"`
-}
-
-type speechGroupJSON struct {
-	Type  string `json:"type"`
-	Input any    `json:"input"`
-}
-
-type customJSON struct {
-	Type string `json:"type"`
-	Name string `json:"name"`
-	Data any    `json:"data"`
-}
-
-// responseJSON is a response span for the OpenAI endpoint, which takes usage
-// on generation spans only.
-type responseJSON struct {
-	Type       string  `json:"type"`
-	ResponseID *string `json:"response_id"`
-}
-
-// responseFullJSON is a response span for a custom endpoint: Python sends
-// "usage": self.usage, null when unset.
-type responseFullJSON struct {
-	Type       string     `json:"type"`
-	ResponseID *string    `json:"response_id"`
-	Usage      *usageJSON `json:"usage"`
-}
-
-type mcpToolsJSON struct {
-	Type   string   `json:"type"`
-	Server *string  `json:"server"`
-	Result []string `json:"result"`
-}
-
-// taskDataJSON is the data of a task span. Python adds usage only when it is
-// not None.
-type taskDataJSON struct {
-	SDKSpanType string     `json:"sdk_span_type"`
-	Name        string     `json:"name"`
-	Usage       *taskUsage `json:"usage,omitempty"`
-}
-
-type taskUsage struct {
-	Requests              int64 `json:"requests"`
-	InputTokens           int64 `json:"input_tokens"`
-	OutputTokens          int64 `json:"output_tokens"`
-	TotalTokens           int64 `json:"total_tokens"`
-	CachedInputTokens     int64 `json:"cached_input_tokens"`
-	CacheWriteInputTokens int64 `json:"cache_write_input_tokens"`
-}
-
-// turnDataJSON is the data of a turn span. Python adds usage only when it is
-// not None.
-type turnDataJSON struct {
-	SDKSpanType string     `json:"sdk_span_type"`
-	Turn        int        `json:"turn"`
-	AgentName   string     `json:"agent_name"`
-	Usage       *turnUsage `json:"usage,omitempty"`
-}
-
-type turnUsage struct {
-	InputTokens           int64 `json:"input_tokens"`
-	OutputTokens          int64 `json:"output_tokens"`
-	CachedInputTokens     int64 `json:"cached_input_tokens"`
-	CacheWriteInputTokens int64 `json:"cache_write_input_tokens"`
-}
-
-// embeddingDataJSON, retrieverDataJSON and promptDataJSON are the data of
-// the kinds the Python SDK does not have, sent as custom spans in the way
-// task and turn spans are: name the kind, data.sdk_span_type too.
-type embeddingDataJSON struct {
-	SDKSpanType string     `json:"sdk_span_type"`
-	Model       *string    `json:"model"`
-	Input       any        `json:"input"`
-	Dimensions  int        `json:"dimensions,omitempty"`
-	Count       int        `json:"count,omitempty"`
-	Usage       *usageJSON `json:"usage,omitempty"`
-}
-
-type retrieverDataJSON struct {
-	SDKSpanType string         `json:"sdk_span_type"`
-	Name        string         `json:"name"`
-	Query       any            `json:"query"`
-	TopK        int            `json:"top_k,omitempty"`
-	Documents   []documentJSON `json:"documents"`
-}
-
-type documentJSON struct {
-	ID       string         `json:"id,omitempty"`
-	Content  string         `json:"content"`
-	Score    float64        `json:"score,omitempty"`
-	Metadata map[string]any `json:"metadata,omitempty"`
-}
-
-type promptDataJSON struct {
-	SDKSpanType string         `json:"sdk_span_type"`
-	Name        string         `json:"name"`
-	Template    any            `json:"template"`
-	Variables   map[string]any `json:"variables"`
-	Output      any            `json:"output"`
-}
-
-// usageJSON is a model call's usage as the Python SDK records it.
-type usageJSON struct {
-	Requests            int64         `json:"requests"`
-	InputTokens         int64         `json:"input_tokens"`
-	OutputTokens        int64         `json:"output_tokens"`
-	TotalTokens         int64         `json:"total_tokens"`
-	InputTokensDetails  cachedJSON    `json:"input_tokens_details"`
-	OutputTokensDetails reasoningJSON `json:"output_tokens_details"`
-}
-
-// ingestUsageJSON is usageJSON rewritten for the OpenAI endpoint, which
-// accepts only input_tokens, output_tokens and details.
-type ingestUsageJSON struct {
-	InputTokens  int64              `json:"input_tokens"`
-	OutputTokens int64              `json:"output_tokens"`
-	Details      ingestUsageDetails `json:"details"`
-}
-
-type ingestUsageDetails struct {
-	Requests            int64         `json:"requests"`
-	TotalTokens         int64         `json:"total_tokens"`
-	InputTokensDetails  cachedJSON    `json:"input_tokens_details"`
-	OutputTokensDetails reasoningJSON `json:"output_tokens_details"`
-}
-
-type cachedJSON struct {
-	CachedTokens int64 `json:"cached_tokens"`
-}
-
-type reasoningJSON struct {
-	ReasoningTokens int64 `json:"reasoning_tokens"`
-}
-
 // encoder turns traces and spans into the JSON items of an ingest request.
-// rules says whether the OpenAI endpoint's payload rules apply.
+// rules says whether the OpenAI endpoint's payload rules apply; limit is the
+// field limit (see limits.go), which follows from rules.
 type encoder struct {
 	rules bool
+	limit int
 	buf   bytes.Buffer
+
+	fieldBuf bytes.Buffer // scratch for field encodings (see field)
+	fieldEnc *json.Encoder
+}
+
+func newEncoder(rules bool) encoder {
+	e := encoder{rules: rules, limit: maxCustomFieldBytes}
+	if rules {
+		e.limit = maxFieldBytes
+	}
+	return e
 }
 
 // marshal encodes v compactly without HTML escaping, as Python's json does.
@@ -255,13 +46,13 @@ func (e *encoder) marshal(v any) ([]byte, error) {
 func (e *encoder) trace(t *tracing.Trace) ([]byte, error) {
 	b, err := e.marshal(traceJSON{
 		Object:       "trace",
-		ID:           t.ID(),
-		WorkflowName: t.Name(),
-		GroupID:      optString(t.GroupID()),
-		Metadata:     t.Metadata(),
+		ID:           clampID(t.ID()),
+		WorkflowName: clampName(t.Name()),
+		GroupID:      optName(t.GroupID()),
+		Metadata:     e.dataMap(t.Metadata()),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("openaiexport: encode trace %s: %w", t.ID(), err)
+		return nil, fmt.Errorf("openaiexport: encode trace %s: %w", clampID(t.ID()), err)
 	}
 	return b, nil
 }
@@ -271,40 +62,41 @@ func (e *encoder) trace(t *tracing.Trace) ([]byte, error) {
 func (e *encoder) span(s *tracing.Span, tr *tracing.Trace, d spans.Data) ([]byte, error) {
 	out := spanJSON{
 		Object:    "trace.span",
-		ID:        s.ID(),
-		TraceID:   tr.ID(),
-		ParentID:  optString(s.ParentID()),
+		ID:        clampID(s.ID()),
+		TraceID:   clampID(tr.ID()),
+		ParentID:  optString(clampID(s.ParentID())),
 		StartedAt: optTime(s.StartTime()),
 		EndedAt:   optTime(s.EndTime()),
 		SpanData:  e.spanData(d),
 	}
 	if se := s.Error(); se != nil {
-		out.Error = &errorJSON{Message: se.Message, Data: se.Data}
+		out.Error = &errorJSON{Message: clampString(se.Message, e.limit), Data: e.dataMap(se.Data)}
 	}
-	if md := s.Metadata(); len(md) > 0 {
-		out.Metadata = md
+	if md := spanMetadata(s, tr); len(md) > 0 {
+		out.Metadata = e.data(md)
 	}
 	b, err := e.marshal(out)
 	if err != nil {
-		return nil, fmt.Errorf("openaiexport: encode span %s: %w", s.ID(), err)
+		return nil, fmt.Errorf("openaiexport: encode span %s: %w", clampID(s.ID()), err)
 	}
 	return b, nil
 }
 
 // spanData maps typed span data to the span_data object of its kind. d must
-// not be a nil pointer (see isNilData).
+// not be a nil pointer (see isNilData). Every field is clamped (see
+// limits.go).
 func (e *encoder) spanData(d spans.Data) any {
 	switch d := d.(type) {
 	case *spans.Agent:
-		return agentJSON{Type: "agent", Name: d.Name, Handoffs: d.Handoffs, Tools: d.Tools,
-			OutputType: optString(d.OutputType)}
+		return agentJSON{Type: "agent", Name: clampName(d.Name), Handoffs: e.names(d.Handoffs), Tools: e.names(d.Tools),
+			OutputType: optName(d.OutputType)}
 	case *spans.Generation:
-		g := generationJSON{Type: "generation", Model: optString(d.Model), ModelConfig: d.ModelConfig}
+		g := generationJSON{Type: "generation", Model: optName(d.Model), ModelConfig: e.dataMap(d.ModelConfig)}
 		if d.Input != nil {
-			g.Input = e.field(d.Input)
+			g.Input = e.content(d.Input)
 		}
 		if d.Output != nil {
-			g.Output = e.field(d.Output)
+			g.Output = e.content(outputMessages(d.Output))
 		}
 		if d.Usage != nil {
 			if e.rules {
@@ -315,75 +107,75 @@ func (e *encoder) spanData(d spans.Data) any {
 		}
 		return g
 	case *spans.Function:
-		f := functionJSON{Type: "function", Name: d.Name, MCPData: d.MCPData}
+		f := functionJSON{Type: "function", Name: clampName(d.Name), MCPData: e.dataMap(d.MCPData)}
 		if d.Input != "" {
-			f.Input = e.field(d.Input)
+			f.Input = e.content(d.Input)
 		}
 		if out, ok := functionOutput(d.Output); ok {
-			f.Output = e.field(out)
+			f.Output = e.content(out)
 		}
 		return f
 	case *spans.Guardrail:
-		return guardrailJSON{Type: "guardrail", Name: d.Name, Triggered: d.Triggered}
+		return guardrailJSON{Type: "guardrail", Name: clampName(d.Name), Triggered: d.Triggered}
 	case *spans.Handoff:
-		return handoffJSON{Type: "handoff", FromAgent: optString(d.From), ToAgent: optString(d.To)}
+		return handoffJSON{Type: "handoff", FromAgent: optName(d.From), ToAgent: optName(d.To)}
 	case *spans.Transcription:
-		t := transcriptionJSON{Type: "transcription", Model: optString(d.Model), ModelConfig: d.ModelConfig}
-		t.Input = e.field(audioJSON{Data: base64.StdEncoding.EncodeToString(d.Input), Format: audioFormat(d.InputFormat)})
+		t := transcriptionJSON{Type: "transcription", Model: optName(d.Model), ModelConfig: e.dataMap(d.ModelConfig)}
+		t.Input = e.content(audioJSON{Data: base64.StdEncoding.EncodeToString(d.Input), Format: clampName(audioFormat(d.InputFormat))})
 		if d.Output != "" {
-			t.Output = e.field(d.Output)
+			t.Output = e.content(d.Output)
 		}
 		return t
 	case *spans.Speech:
-		s := speechJSON{Type: "speech", Model: optString(d.Model), ModelConfig: d.ModelConfig,
+		s := speechJSON{Type: "speech", Model: optName(d.Model), ModelConfig: e.dataMap(d.ModelConfig),
 			FirstContentAt: optTime(d.FirstContentAt)}
 		if d.Input != "" {
-			s.Input = e.field(d.Input)
+			s.Input = e.content(d.Input)
 		}
-		s.Output = e.field(audioJSON{Data: base64.StdEncoding.EncodeToString(d.Output), Format: audioFormat(d.OutputFormat)})
+		s.Output = e.content(audioJSON{Data: base64.StdEncoding.EncodeToString(d.Output), Format: clampName(audioFormat(d.OutputFormat))})
 		return s
 	case *spans.SpeechGroup:
 		g := speechGroupJSON{Type: "speech_group"}
 		if d.Input != "" {
-			g.Input = e.field(d.Input)
+			g.Input = e.content(d.Input)
 		}
 		return g
 	case *spans.Custom:
-		data := d.Data
-		if data == nil {
-			data = map[string]any{} // Python's custom_span sends data or {}
+		data := emptyObject // Python's custom_span sends data or {}
+		if d.Data != nil {
+			data = e.data(d.Data)
 		}
-		return customJSON{Type: "custom", Name: d.Name, Data: data}
+		return customJSON{Type: "custom", Name: clampName(d.Name), Data: data}
 	case *spans.Response:
 		if e.rules { // the OpenAI endpoint takes usage on generations only
-			return responseJSON{Type: "response", ResponseID: optString(d.ResponseID)}
+			return responseJSON{Type: "response", ResponseID: optName(d.ResponseID)}
 		}
-		r := responseFullJSON{Type: "response", ResponseID: optString(d.ResponseID)}
+		r := responseFullJSON{Type: "response", ResponseID: optName(d.ResponseID)}
 		if d.Usage != nil {
 			u := fullUsage(d.Usage)
 			r.Usage = &u
 		}
 		return r
 	case *spans.MCPListTools:
-		return mcpToolsJSON{Type: "mcp_tools", Server: optString(d.Server), Result: d.Result}
+		return mcpToolsJSON{Type: "mcp_tools", Server: optName(d.Server), Result: e.names(d.Result)}
 	case *spans.Task:
-		td := taskDataJSON{SDKSpanType: "task", Name: d.Name}
+		td := taskDataJSON{SDKSpanType: "task", Name: clampName(d.Name)}
 		if u := d.Usage; u != nil {
 			td.Usage = &taskUsage{Requests: u.Requests, InputTokens: u.InputTokens, OutputTokens: u.OutputTokens,
 				TotalTokens: u.Total(), CachedInputTokens: u.CachedInputTokens, CacheWriteInputTokens: u.CacheWriteInputTokens}
 		}
 		return customJSON{Type: "custom", Name: "task", Data: td}
 	case *spans.Turn:
-		td := turnDataJSON{SDKSpanType: "turn", Turn: d.Turn, AgentName: d.AgentName}
+		td := turnDataJSON{SDKSpanType: "turn", Turn: d.Turn, AgentName: clampName(d.AgentName)}
 		if u := d.Usage; u != nil {
 			td.Usage = &turnUsage{InputTokens: u.InputTokens, OutputTokens: u.OutputTokens,
 				CachedInputTokens: u.CachedInputTokens, CacheWriteInputTokens: u.CacheWriteInputTokens}
 		}
 		return customJSON{Type: "custom", Name: "turn", Data: td}
 	case *spans.Embedding:
-		ed := embeddingDataJSON{SDKSpanType: "embedding", Model: optString(d.Model), Dimensions: d.Dimensions, Count: d.Count}
+		ed := embeddingDataJSON{SDKSpanType: "embedding", Model: optName(d.Model), Dimensions: d.Dimensions, Count: d.Count}
 		if d.Input != nil {
-			ed.Input = e.field(d.Input)
+			ed.Input = e.content(d.Input)
 		}
 		if d.Usage != nil {
 			u := fullUsage(d.Usage)
@@ -391,55 +183,36 @@ func (e *encoder) spanData(d spans.Data) any {
 		}
 		return customJSON{Type: "custom", Name: "embedding", Data: ed}
 	case *spans.Retriever:
-		rd := retrieverDataJSON{SDKSpanType: "retriever", Name: d.Name, TopK: d.TopK}
+		rd := retrieverDataJSON{SDKSpanType: "retriever", Name: clampName(d.Name), TopK: d.TopK}
 		if d.Query != "" {
-			rd.Query = e.field(d.Query)
+			rd.Query = e.content(d.Query)
 		}
-		for _, doc := range d.Documents {
-			rd.Documents = append(rd.Documents, documentJSON{doc.ID, doc.Content, doc.Score, doc.Metadata})
+		if d.Documents != nil {
+			docs := make([]documentJSON, len(d.Documents))
+			for i, doc := range d.Documents {
+				docs[i] = documentJSON{ID: clampName(doc.ID), Content: doc.Content, Score: doc.Score}
+				if doc.Metadata != nil {
+					docs[i].Metadata = e.data(doc.Metadata)
+				}
+			}
+			rd.Documents = e.content(docs)
 		}
 		return customJSON{Type: "custom", Name: "retriever", Data: rd}
 	case *spans.Prompt:
-		pd := promptDataJSON{SDKSpanType: "prompt", Name: d.Name, Variables: d.Variables}
+		pd := promptDataJSON{SDKSpanType: "prompt", Name: clampName(d.Name), Variables: e.dataMap(d.Variables)}
 		if d.Template != nil {
-			pd.Template = e.field(d.Template)
+			pd.Template = e.content(d.Template)
 		}
 		if d.Output != nil {
-			pd.Output = e.field(d.Output)
+			pd.Output = e.content(d.Output)
 		}
 		return customJSON{Type: "custom", Name: "prompt", Data: pd}
 	}
 	return nil
 }
 
-// field returns an input or output value, truncated under the payload rules.
-func (e *encoder) field(v any) any {
-	if !e.rules {
-		return v
-	}
-	return truncateField(v, maxFieldBytes)
-}
-
-func fullUsage(u *spans.Usage) usageJSON {
-	return usageJSON{
-		Requests: u.Requests, InputTokens: u.InputTokens, OutputTokens: u.OutputTokens, TotalTokens: u.Total(),
-		InputTokensDetails:  cachedJSON{u.CachedInputTokens},
-		OutputTokensDetails: reasoningJSON{u.ReasoningTokens},
-	}
-}
-
-// ingestUsage is the usage rewrite the OpenAI endpoint requires: the two
-// token counts on top and everything else under details.
-func ingestUsage(u *spans.Usage) ingestUsageJSON {
-	return ingestUsageJSON{
-		InputTokens: u.InputTokens, OutputTokens: u.OutputTokens,
-		Details: ingestUsageDetails{
-			Requests: u.Requests, TotalTokens: u.Total(),
-			InputTokensDetails:  cachedJSON{u.CachedInputTokens},
-			OutputTokensDetails: reasoningJSON{u.ReasoningTokens},
-		},
-	}
-}
+// emptyObject is the data of a custom span that has none.
+var emptyObject = json.RawMessage("{}")
 
 // audioFormat defaults to "pcm", as the Python SDK does.
 func audioFormat(f string) string {

@@ -3,6 +3,7 @@ package openaiexport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -27,6 +28,7 @@ type Exporter struct {
 	safeEndpoint string   // endpoint without user info, for errors and logs
 	userinfo     []string // the endpoint's user name and password, redacted like keys
 	rules        bool
+	maxRequest   int
 	client       *http.Client
 	ownClient    bool
 	logger       *slog.Logger
@@ -39,6 +41,7 @@ type Exporter struct {
 	abort    context.CancelFunc
 
 	warnedNoKey atomic.Bool
+	noop        noopMemory // spans left out under a no-op id
 
 	mu     sync.Mutex
 	down   bool
@@ -46,15 +49,19 @@ type Exporter struct {
 	idle   chan struct{} // closed when active drops to zero during Shutdown
 }
 
-var _ processors.Exporter = (*Exporter)(nil)
+var (
+	_ processors.Exporter  = (*Exporter)(nil)
+	_ processors.Selective = (*Exporter)(nil)
+)
 
 // New returns an exporter configured by opts. Defaults: the API key, the
 // organization and the project from OPENAI_API_KEY, OPENAI_ORG_ID and
-// OPENAI_PROJECT_ID; the endpoint OPENAI_BASE_URL + "/traces/ingest" when
-// OPENAI_BASE_URL is set, else [DefaultEndpoint]; [DefaultMaxAttempts]
-// attempts per POST, waiting [DefaultInitialDelay] then twice as long each
-// time up to [DefaultMaxDelay], plus 0-10 % jitter; an HTTP client with a
-// 60-second timeout that does not follow redirects; [slog.Default]. The
+// OPENAI_PROJECT_ID; the endpoint [DefaultEndpoint], whatever
+// OPENAI_BASE_URL says; requests of at most [MaxRequestItems] items and
+// [DefaultMaxRequestSize] bytes; [DefaultMaxAttempts] attempts per POST,
+// waiting [DefaultInitialDelay] then twice as long each time up to
+// [DefaultMaxDelay], plus 0-10 % jitter; an HTTP client with a 60-second
+// timeout that does not follow redirects; [slog.Default]. The
 // environment is read once, here; options override it. New never fails:
 // without a key, items are dropped at export, with one warning.
 func New(opts ...Option) *Exporter {
@@ -77,6 +84,7 @@ func New(opts ...Option) *Exporter {
 		safeEndpoint: safeURL(u),
 		userinfo:     userinfoSecrets(u),
 		rules:        isDefaultEndpoint(cfg.endpoint),
+		maxRequest:   cfg.maxRequest,
 		client:       cfg.client,
 		logger:       cfg.logger,
 		policy: retry.Policy{
@@ -114,18 +122,21 @@ func (e *Exporter) Endpoint() string {
 }
 
 // Export posts the trace starts and span ends among items, in their order,
-// one POST per API key; it skips trace ends. An item's key is its trace's own
-// key (see tracing.WithTracingAPIKey), else the exporter's. Items with no key
-// are dropped, with one warning per exporter. Malformed items (a trace start
+// grouped by API key, each group in requests of at most [MaxRequestItems]
+// items and the maximum request size (see [WithMaxRequestSize]); it skips
+// trace ends, and items whose trace or span id, or an ancestor's, is
+// "no-op". An item's key is its trace's own key (see
+// tracing.WithTracingAPIKey), else the exporter's. Items with no key are
+// dropped, with one warning per exporter. Malformed items (a trace start
 // without a trace, a span end without a span, a span with no trace or with
-// nil data) and items that cannot be encoded are dropped; the rest of the
+// nil data) and items whose encoding panics are dropped; the rest of the
 // batch still goes out. Once [Exporter.Shutdown] has begun, no new POST is
-// started: the groups not yet posted are dropped. The result is nil when
+// started: the requests not yet posted are dropped. The result is nil when
 // every item was delivered, and otherwise joins a [*processors.PartialError]
-// per cause: DropNoAPIKey, DropExportFailed (after the retries, for a
-// malformed or unencodable item, or for a group not posted because of
-// Shutdown) or DropAfterShutdown. Errors never contain a key or the
-// endpoint's user information.
+// per cause: DropNoAPIKey, DropTooLarge (an item that alone exceeds the
+// request size), DropExportFailed (after the retries, for a malformed item,
+// or for a request not posted because of Shutdown) or DropAfterShutdown.
+// Errors never contain a key or the endpoint's user information.
 func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 	if !e.begin() {
 		if n := countSent(items); n > 0 {
@@ -150,18 +161,33 @@ func (e *Exporter) Export(ctx context.Context, items []processors.Item) error {
 				Err: errors.New("openaiexport: no API key")})
 			continue
 		}
-		if e.stopping.Err() != nil { // Shutdown has begun: start no new POST
-			notPosted += len(g.items)
-			continue
+		chunks, tooLarge := split(g.items, e.maxRequest)
+		if tooLarge > 0 {
+			errs = append(errs, &processors.PartialError{Dropped: tooLarge, Reason: processors.DropTooLarge,
+				Err: fmt.Errorf("openaiexport: %d items each exceed the %d-byte request limit", tooLarge, e.maxRequest)})
 		}
-		if err := e.post(ctx, g.key, body(g.items), len(g.items)); err != nil {
-			errs = append(errs, &processors.PartialError{Dropped: len(g.items), Reason: processors.DropExportFailed, Err: err})
+		for _, chunk := range chunks {
+			if e.stopping.Err() != nil { // Shutdown has begun: start no new POST
+				notPosted += len(chunk)
+				continue
+			}
+			if err := e.post(ctx, g.key, body(chunk), len(chunk)); err != nil {
+				errs = append(errs, &processors.PartialError{Dropped: len(chunk), Reason: processors.DropExportFailed, Err: err})
+			}
 		}
 	}
 	if notPosted > 0 {
 		errs = append(errs, &processors.PartialError{Dropped: notPosted, Reason: processors.DropExportFailed, Err: errNotPosted})
 	}
 	return errors.Join(errs...)
+}
+
+// Sends reports whether the exporter sends items of event ev: trace starts
+// and span ends, not trace ends. A processors.Batcher counts only those
+// toward its batch size, so that a batch of 128 fills a request of 128
+// items, as in the Python SDK, which never queues trace ends.
+func (e *Exporter) Sends(ev processors.Event) bool {
+	return ev == processors.TraceStarted || ev == processors.SpanEnded
 }
 
 // Shutdown stops retry waits at once, so that an export in progress gives up

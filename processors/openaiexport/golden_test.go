@@ -89,9 +89,16 @@ func fixtureItems(t testing.TB) []processors.Item {
 }
 
 // TestGolden exports the fixture trace to the OpenAI endpoint's rules and
-// compares the request with what the Python SDK sent. The one allowed
-// difference: a function's non-string output is JSON text in Go, str(value)
-// (a repr) in Python.
+// compares the request with what the Python SDK sent. The differences,
+// each asserted and then applied to the fixture:
+//   - a function's non-string output is JSON text in Go, str(value) (a repr)
+//     in Python;
+//   - the fixture predates cache_write_tokens, which the Python SDK now
+//     sends in input_tokens_details next to cached_tokens: Go sends it (0);
+//   - the fixture's generation output is the plain message the capture
+//     script set, where the Runner records a model's message as
+//     model_dump() of the client's ChatCompletionMessage, with refusal,
+//     annotations, audio, function_call and tool_calls: Go sends that shape.
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name, fixture string
@@ -142,11 +149,52 @@ func TestGolden(t *testing.T) {
 			}
 			py["output"] = fn["output"]
 
+			// cache_write_tokens, which the fixture predates.
+			for _, id := range []string{"span_000000000000000000000004", "span_000000000000000000000005"} {
+				details := usageDetails(t, findSpan(t, got, id))
+				if details == nil {
+					continue // a response span's usage, not sent to OpenAI
+				}
+				if details["cache_write_tokens"] != 0.0 {
+					t.Errorf("%s: input_tokens_details = %v, want cache_write_tokens 0", id, details)
+				}
+				pyDetails := usageDetails(t, findSpan(t, want, id))
+				if _, ok := pyDetails["cache_write_tokens"]; ok {
+					t.Fatalf("fixture changed: it has cache_write_tokens")
+				}
+				pyDetails["cache_write_tokens"] = 0.0
+			}
+
+			// The generation output in the Runner's model_dump shape.
+			gen := findSpan(t, want, "span_000000000000000000000004")["span_data"].(map[string]any)
+			msg := gen["output"].([]any)[0].(map[string]any)
+			if len(msg) != 2 {
+				t.Fatalf("fixture changed: generation output %v", msg)
+			}
+			for k, v := range map[string]any{"refusal": nil, "annotations": []any{}, "audio": nil,
+				"function_call": nil, "tool_calls": nil} {
+				msg[k] = v
+			}
+
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("body differs from the Python SDK's (-python +go):\n%s", diff)
 			}
 		})
 	}
+}
+
+// usageDetails returns a span's usage input_tokens_details, under details
+// for the OpenAI endpoint's rewrite, or nil when the span has no usage.
+func usageDetails(t *testing.T, span map[string]any) map[string]any {
+	t.Helper()
+	u, ok := span["span_data"].(map[string]any)["usage"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	if d, ok := u["details"].(map[string]any); ok {
+		u = d
+	}
+	return u["input_tokens_details"].(map[string]any)
 }
 
 func findSpan(t *testing.T, body any, id string) map[string]any {

@@ -44,14 +44,19 @@ func (d *dropTally) partial() error {
 }
 
 // group encodes the items the ingest endpoint takes and groups them by key,
-// the groups in order of their first item. Malformed items and items that
-// fail to encode are left out and reported as errors, one per cause.
+// the groups in order of their first item. Items under a no-op id (see
+// noopItems) are left out, as trace ends are. Malformed items and items
+// that fail to encode are left out and reported as errors, one per cause.
 func (e *Exporter) group(items []processors.Item) ([]*group, []error) {
-	enc := encoder{rules: e.rules}
+	enc := newEncoder(e.rules)
 	var groups []*group
 	byKey := map[string]*group{}
 	var malformed, failed dropTally
-	for _, it := range items {
+	noop := e.noopItems(items)
+	for i, it := range items {
+		if noop != nil && noop[i] {
+			continue
+		}
 		key, b, ok, err := enc.item(it)
 		if !ok {
 			continue

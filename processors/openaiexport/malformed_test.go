@@ -2,7 +2,6 @@ package openaiexport
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -77,29 +76,5 @@ func TestMalformedItemsDropped(t *testing.T) {
 	// Trace ends are never sent, so one without a trace loses nothing.
 	if _, err := exportNoPanic(t, []processors.Item{{Event: processors.TraceEnded}}); err != nil {
 		t.Errorf("trace end without a trace: %v", err)
-	}
-}
-
-// TestEncodingPanicDropsOneItem has a MarshalJSON method panic in one span's
-// data: that span is dropped and the rest of the batch goes out.
-func TestEncodingPanicDropsOneItem(t *testing.T) {
-	tp, rec := newProvider()
-	ctx, tr := tp.StartTrace(context.Background(), "w")
-	_, bad := tracing.StartSpan(ctx, &spans.Custom{Name: "bad", Data: map[string]any{"p": panicky{}}})
-	bad.End()
-	_, good := tracing.StartSpan(ctx, &spans.Custom{Name: "good"})
-	good.End()
-	tr.End()
-	items := rec.Items()
-	posted, err := exportNoPanic(t, items)
-	if got := processors.Dropped(err, len(items)); !cmp.Equal(got, map[processors.DropReason]int{processors.DropExportFailed: 1}) {
-		t.Errorf("Dropped = %v (err %v), want 1 export_failed", got, err)
-	}
-	var pe *processors.PartialError
-	if !errors.As(err, &pe) || !strings.Contains(pe.Error(), "span_000000000000000000000001: panic: marshal exploded") {
-		t.Errorf("error %v does not name the span and the panic", err)
-	}
-	if want := []string{"trace_00000000000000000000000000000001", "span_000000000000000000000002"}; !cmp.Equal(posted, want) {
-		t.Errorf("posted %v, want %v", posted, want)
 	}
 }

@@ -4,13 +4,24 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 )
 
-// DefaultEndpoint is where the exporter posts unless [WithEndpoint] or
-// OPENAI_BASE_URL says otherwise. It is the Python Agents SDK's default.
+// DefaultEndpoint is where the exporter posts unless [WithEndpoint] says
+// otherwise. It is the Python Agents SDK's default. OPENAI_BASE_URL does not
+// move it: that variable points the model clients at a vendor (Volcengine
+// Ark, DeepSeek, a local server), which must not receive the traces and the
+// OpenAI key.
 const DefaultEndpoint = "https://api.openai.com/v1/traces/ingest"
+
+// DefaultMaxRequestSize is the largest request body the exporter sends
+// unless [WithMaxRequestSize] says otherwise; larger batches are split.
+const DefaultMaxRequestSize = 20 << 20
+
+// MaxRequestItems is the most items one request carries, as in the Python
+// SDK, whose batches hold 128 items; trace ends, which are not sent, are not
+// counted.
+const MaxRequestItems = 128
 
 // Defaults of the retry policy; they are the Python Agents SDK's.
 const (
@@ -18,9 +29,6 @@ const (
 	DefaultInitialDelay = 1 * time.Second
 	DefaultMaxDelay     = 30 * time.Second
 )
-
-// ingestPath is appended to OPENAI_BASE_URL, as the Python SDK does.
-const ingestPath = "/traces/ingest"
 
 // Option configures an [Exporter]; pass options to [New].
 type Option interface{ apply(*config) }
@@ -33,6 +41,7 @@ type config struct {
 	maxAttempts          int
 	initial, maxDelay    time.Duration
 	payloadRules         *bool
+	maxRequest           int
 }
 
 type optionFunc func(*config)
@@ -52,10 +61,10 @@ func WithProject(project string) Option {
 	return optionFunc(func(c *config) { c.project = project })
 }
 
-// WithEndpoint sets the URL the exporter posts to. It overrides
-// OPENAI_BASE_URL. The OpenAI payload rules (see the package documentation)
-// apply only when the URL is [DefaultEndpoint], unless [WithPayloadRules]
-// says otherwise.
+// WithEndpoint sets the URL the exporter posts to; it is the only way to
+// move it from [DefaultEndpoint] (OPENAI_BASE_URL does not). The OpenAI
+// payload rules (see the package documentation) apply only when the URL is
+// [DefaultEndpoint], unless [WithPayloadRules] says otherwise.
 func WithEndpoint(url string) Option { return optionFunc(func(c *config) { c.endpoint = url }) }
 
 // WithHTTPClient sets the client used to post. A nil client keeps the
@@ -89,6 +98,18 @@ func WithPayloadRules(on bool) Option {
 	return optionFunc(func(c *config) { c.payloadRules = &on })
 }
 
+// WithMaxRequestSize sets the largest request body in bytes (the default is
+// [DefaultMaxRequestSize]): a batch is split into as many requests as it
+// takes, and an item that alone exceeds the size is dropped
+// (processors.DropTooLarge). Values <= 0 keep the default.
+func WithMaxRequestSize(n int) Option {
+	return optionFunc(func(c *config) {
+		if n > 0 {
+			c.maxRequest = n
+		}
+	})
+}
+
 // configFromEnv returns the defaults, read from the environment.
 func configFromEnv() config {
 	c := config{
@@ -99,9 +120,7 @@ func configFromEnv() config {
 		maxAttempts: DefaultMaxAttempts,
 		initial:     DefaultInitialDelay,
 		maxDelay:    DefaultMaxDelay,
-	}
-	if base := strings.TrimRight(os.Getenv("OPENAI_BASE_URL"), "/"); base != "" {
-		c.endpoint = base + ingestPath
+		maxRequest:  DefaultMaxRequestSize,
 	}
 	return c
 }

@@ -15,14 +15,16 @@ const maxIndirections = 16
 
 // functionOutput renders a function's output as the text sent, or reports
 // false when the output is unset and sent as null. Python sends
-// str(self.output) if self.output else None, so an output is unset when it
-// is nil, a nil pointer, or falsy as Python reckons it (see isFalsy); a
-// pointer counts as what it points to. Otherwise an error is sent as its
-// message, a string (of any named string type) as is, a json.RawMessage as
-// its compact text (as is when it is not valid JSON), and anything else as
-// its compact JSON encoding, or, when it has none (or encoding it panics), as
-// a description of its type and of the encoding error. fmt's %v is never
-// used: it has no cycle check and would overflow the stack on a cyclic value.
+// str(self.output) whenever self.output is not None (since v0.17.4), so an
+// output is unset only when it is Go's None: nil, or a nil pointer,
+// interface, map, slice, function or channel (an empty json.RawMessage
+// too, which holds no value); a pointer counts as what it points to. Zero
+// values are sent: 0 as "0", false as "false", "" as "". An error is sent
+// as its message, a string (of any named string type) as is, a
+// json.RawMessage as its compact text (as is when it is not valid JSON), and
+// anything else as its compact JSON encoding, with the values that have
+// none replaced (see clean). fmt's %v is never used: it has no cycle check
+// and would overflow the stack on a cyclic value.
 func functionOutput(v any) (string, bool) {
 	if v == nil {
 		return "", false
@@ -34,10 +36,10 @@ func functionOutput(v any) (string, bool) {
 	if err, isErr := v.(error); isErr { // an error is truthy, as Python's exceptions are
 		return safetext.Error(err), true
 	}
-	if isFalsy(rv) {
-		return "", false
-	}
 	if raw, isRaw := v.(json.RawMessage); isRaw {
+		if len(raw) == 0 {
+			return "", false
+		}
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, raw); err != nil {
 			return string(raw), true
@@ -48,7 +50,14 @@ func functionOutput(v any) (string, bool) {
 		return rv.String(), true
 	}
 	b, err := safeCompact(v)
-	if err != nil {
+	if err == nil {
+		return string(b), true
+	}
+	c := clean(v)
+	if s, isText := c.(string); isText { // v as a whole has no encoding: its description
+		return s, true
+	}
+	if b, err = safeCompact(c); err != nil { // clean's result always encodes
 		return describe(v, err), true
 	}
 	return string(b), true
@@ -86,27 +95,6 @@ func indirect(rv reflect.Value) (reflect.Value, bool) {
 		return rv, true
 	}
 	return rv, true // a chain this long is not followed further; it is truthy
-}
-
-// isFalsy reports whether Python would find the value rv stands for false:
-// false, a numeric zero, or an empty string, map, slice or array. Structs,
-// functions and channels are truthy, as Python objects are by default.
-func isFalsy(rv reflect.Value) bool {
-	switch rv.Kind() {
-	case reflect.Bool:
-		return !rv.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int() == 0
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return rv.Uint() == 0
-	case reflect.Float32, reflect.Float64:
-		return rv.Float() == 0
-	case reflect.Complex64, reflect.Complex128:
-		return rv.Complex() == 0
-	case reflect.String, reflect.Map, reflect.Slice, reflect.Array:
-		return rv.Len() == 0
-	}
-	return false
 }
 
 // describe stands in for a value v that has no JSON encoding: its type and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -51,9 +52,9 @@ func exportOutputs(t *testing.T, outputs []any) []any {
 	return got
 }
 
-// TestFunctionOutput checks the text sent for each kind of function output,
-// and that what Python finds falsy (str(output) if output else None) is sent
-// as null.
+// TestFunctionOutput checks the text sent for each kind of function output.
+// As in Python since v0.17.4 (str(output) whenever output is not None),
+// only Go's None, nil, is sent as null: zero values are sent as their text.
 func TestFunctionOutput(t *testing.T) {
 	zero, one := 0, 1
 	zeroPtr, onePtr := &zero, &one
@@ -67,7 +68,7 @@ func TestFunctionOutput(t *testing.T) {
 		{"plain text", "plain text"},
 		{map[string]any{"b": 1, "a": "<x>"}, `{"a":"<x>","b":1}`},
 		{point{1, 2}, `{"X":1,"Y":2}`},
-		{point{}, `{"X":0,"Y":0}`}, // a struct is truthy, as a Python object is
+		{point{}, `{"X":0,"Y":0}`},
 		{[]int{1, 2}, `[1,2]`},
 		{42, `42`},
 		{"0", "0"},
@@ -76,28 +77,34 @@ func TestFunctionOutput(t *testing.T) {
 		{&one, "1"},
 		{&onePtr, "1"},
 		{errors.New("tool failed"), "tool failed"},
-		{errors.New(""), ""}, // an error is truthy whatever its message
-		{time.Duration(0), nil},
+		{errors.New(""), ""},
 		{noJSON{}, "<openaiexport.noJSON: json: unsupported type: func()>"},
 
-		// Falsy: null, as in Python.
-		{"", nil},
-		{0, nil},
-		{int8(0), nil},
-		{uint64(0), nil},
-		{0.0, nil},
-		{complex(0, 0), nil},
-		{false, nil},
-		{map[string]any{}, nil},
-		{[]any{}, nil},
+		// Zero values: sent, as Python sends str(0), str(False), str("").
+		// Python writes False where JSON text is false.
+		{"", ""},
+		{0, "0"},
+		{int8(0), "0"},
+		{uint64(0), "0"},
+		{0.0, "0"},
+		{time.Duration(0), "0"},
+		{false, "false"},
+		{map[string]any{}, "{}"},
+		{[]any{}, "[]"},
+		{[0]int{}, "[]"},
+		{myString(""), ""},
+		{&zero, "0"},
+		{&zeroPtr, "0"},
+		{complex(0, 0), "<complex128: unsupported type>"},
+
+		// A bad value inside is replaced, the rest sent.
+		{map[string]any{"n": 1, "bad": math.NaN(), "ch": make(chan int)}, `{"bad":null,"ch":"<chan int: unsupported type>","n":1}`},
+
+		// Go's None: nil slices and maps, and a RawMessage with no JSON.
 		{[]int(nil), nil},
 		{map[string]int(nil), nil},
-		{[0]int{}, nil},
 		{json.RawMessage(nil), nil},
 		{json.RawMessage{}, nil},
-		{myString(""), nil},
-		{&zero, nil},
-		{&zeroPtr, nil},
 
 		// Typed nils: unset, and no method is called on the nil receiver.
 		{(*myErr)(nil), nil},
@@ -167,10 +174,12 @@ func TestCyclicFunctionOutput(t *testing.T) {
 				sp.End()
 			}
 		})
+		// Only the cycle is replaced; a struct, which is not walked, is
+		// replaced whole.
 		for i, want := range []string{
-			"<map[string]interface {}: json: unsupported value: encountered a cycle via map[string]interface {}>",
-			"<[]interface {}: json: unsupported value: encountered a cycle via []interface {}>",
-			"<*openaiexport.node: json: unsupported value: encountered a cycle via *openaiexport.node>",
+			`{"self":"<map[string]interface {}: a cycle>"}`,
+			`["<[]interface {}: a cycle>"]`,
+			"<openaiexport.node: json: unsupported value: encountered a cycle via *openaiexport.node>",
 		} {
 			if got := items[i+1].(map[string]any)["span_data"].(map[string]any)["output"]; got != want {
 				t.Errorf("rules=%v: cyclic output %d sent as %#v, want %q", rules, i, got, want)

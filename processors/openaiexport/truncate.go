@@ -9,10 +9,6 @@ import (
 	"unicode/utf8"
 )
 
-// maxFieldBytes is the largest compact JSON encoding of span_data.input or
-// span_data.output that the OpenAI endpoint accepts.
-const maxFieldBytes = 100_000
-
 // truncSuffix ends a cut string; a dropped value is replaced by it alone.
 const truncSuffix = "... [truncated]"
 
@@ -22,39 +18,58 @@ var markerSize = len(truncSuffix) + 2
 // maxPreviewBytes bounds the preview of a value that cannot be encoded.
 const maxPreviewBytes = 512
 
-// truncateField returns v when its compact JSON encoding fits in limit bytes,
-// and otherwise a JSON value that fits: strings cut and suffixed with
-// "... [truncated]", objects and arrays shrunk largest child first. A value
-// that cannot be encoded becomes {"truncated":true,"original_type":...,
-// "preview":...}, where the preview describes its type and the encoding
-// error (see unencodable).
-func truncateField(v any, limit int) any {
-	b, err := compact(v)
+// markerJSON encodes a truncation marker, which always encodes.
+func markerJSON(m map[string]any) json.RawMessage {
+	b, err := compact(m)
 	if err != nil {
-		return unencodable(v, err)
+		return suffixJSON
 	}
+	return b
+}
+
+// suffixJSON is truncSuffix as JSON: what is left of a value that cannot be
+// cut to fit.
+var suffixJSON = json.RawMessage(`"` + truncSuffix + `"`)
+
+// fitJSON returns the JSON text b when it fits in limit bytes, and otherwise
+// JSON that fits: strings cut and suffixed with "... [truncated]", objects
+// and arrays shrunk largest child first (see shrinkChildren).
+func fitJSON(b []byte, limit int) json.RawMessage {
 	if len(b) <= limit {
-		return json.RawMessage(b)
+		return b
 	}
 	var g any
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&g); err != nil {
-		return unencodable(v, err)
+		return suffixJSON // b is always JSON that encoding/json wrote
 	}
+	// First drop children of the top value only, so that what is kept keeps
+	// its shape (a message keeps its role); when that is not enough (one
+	// child too large however far it is cut), drop children at every level.
 	// Dropping children can leave a comma's worth of slack unaccounted for:
 	// check, and shrink to a tighter budget if needed.
-	budget := limit
-	for range 4 {
-		out := shrink(g, len(b), budget)
-		n := size(out)
-		if n <= limit {
-			return out
+	for _, nested := range []bool{false, true} {
+		sh := shrinker{dropNested: nested}
+		budget := limit
+		for range 4 {
+			out, err := compact(sh.shrink(g, len(b), budget, 0))
+			if err != nil {
+				break // decoded JSON values always encode
+			}
+			if len(out) <= limit {
+				return out
+			}
+			budget -= len(out) - limit
 		}
-		budget -= n - limit
 	}
-	return truncSuffix
+	return suffixJSON
 }
+
+// shrinker cuts decoded JSON values down to a budget. Children of the top
+// value may be dropped as a last resort, and those of nested values too when
+// dropNested is set.
+type shrinker struct{ dropNested bool }
 
 // unencodable stands in for a value v that has no JSON encoding, err being
 // the encoding error. Python's preview is str(value); Go's describes the
@@ -92,6 +107,9 @@ func compact(v any) ([]byte, error) {
 
 // size returns the encoded size of a decoded JSON value.
 func size(v any) int {
+	if s, ok := v.(string); ok {
+		return stringSize(s)
+	}
 	b, err := compact(v)
 	if err != nil {
 		return 0 // decoded JSON values always encode
@@ -99,10 +117,11 @@ func size(v any) int {
 	return len(b)
 }
 
-// shrink returns a decoded JSON value v, whose encoding takes n bytes, cut
-// down to at most budget bytes where it can be. Scalars other than strings
-// are returned as they are; the caller replaces or drops them.
-func shrink(v any, n, budget int) any {
+// shrink returns a decoded JSON value v, whose encoding takes n bytes and
+// which is depth levels below the top value, cut down to at most budget
+// bytes where it can be. Scalars other than strings are returned as they
+// are; the caller replaces or drops them.
+func (sh shrinker) shrink(v any, n, budget, depth int) any {
 	if n <= budget {
 		return v
 	}
@@ -110,9 +129,9 @@ func shrink(v any, n, budget int) any {
 	case string:
 		return cutString(x, budget)
 	case []any:
-		return shrinkArray(x, n, budget)
+		return sh.shrinkArray(x, n, budget, depth)
 	case map[string]any:
-		return shrinkObject(x, n, budget)
+		return sh.shrinkObject(x, n, budget, depth)
 	}
 	return v
 }
@@ -121,7 +140,7 @@ func shrink(v any, n, budget int) any {
 // truncSuffix appended, encodes in at most budget bytes. When not even the
 // suffix fits, it returns the suffix alone, or s if that is no longer.
 func cutString(s string, budget int) string {
-	n := size(s)
+	n := stringSize(s)
 	if n <= budget {
 		return s
 	}
@@ -131,36 +150,14 @@ func cutString(s string, budget int) string {
 		}
 		return truncSuffix
 	}
-	lo, hi := 0, len(s) // the answer is in [lo, hi)
-	for hi-lo > 1 {
-		mid := runeStart(s, lo+(hi-lo)/2)
-		if mid <= lo {
-			mid = runeEnd(s, lo+1)
-			if mid >= hi {
-				break
-			}
-		}
-		if size(s[:mid]+truncSuffix) <= budget {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return s[:lo] + truncSuffix
+	// The suffix needs no escapes: the prefix has what the marker leaves.
+	return s[:fittingPrefix(s, budget-markerSize)] + truncSuffix
 }
 
 // runeStart moves i back to the start of the rune it falls in.
 func runeStart(s string, i int) int {
 	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
 		i--
-	}
-	return i
-}
-
-// runeEnd moves i forward to the start of the next rune.
-func runeEnd(s string, i int) int {
-	for i < len(s) && !utf8.RuneStart(s[i]) {
-		i++
 	}
 	return i
 }
@@ -175,21 +172,22 @@ type child struct {
 }
 
 // shrinkChildren shrinks cs, whose container encodes in total bytes, to fit
-// budget, the largest child first: each is cut to the room left for it, or
-// as far as it goes when the room is too small (strings become truncSuffix,
-// so lists of messages keep their shape). As a last resort children are
-// dropped from the end. It reports the new total.
-func shrinkChildren(cs []child, total, budget int) int {
+// budget, the largest child first and, among children of the same size, the
+// first first, as the Python SDK does: each is cut to the room left for it,
+// or as far as it goes when the room is too small (strings become
+// truncSuffix, so lists of messages keep their shape). In a list of
+// messages the oldest are emptied and cut first and the newest survive. As
+// a last resort the children of the top value (of any value when
+// sh.dropNested is set) are dropped from the start. It reports the new
+// total.
+func (sh shrinker) shrinkChildren(cs []child, total, budget, depth int) int {
 	order := make([]int, len(cs))
 	for i := range order {
 		order[i] = i
 	}
-	// Largest first; among equals the later first, so the start survives.
+	// Largest first; among equals the first first, so the end survives.
 	slices.SortStableFunc(order, func(a, b int) int {
-		if c := cmp.Compare(cs[b].size, cs[a].size); c != 0 {
-			return c
-		}
-		return cmp.Compare(b, a)
+		return cmp.Compare(cs[b].size, cs[a].size)
 	})
 	for _, i := range order {
 		if total <= budget {
@@ -197,25 +195,28 @@ func shrinkChildren(cs []child, total, budget int) int {
 		}
 		c := &cs[i]
 		room := max(budget-(total-c.size), 0)
-		nv := shrink(c.val, c.size, room)
+		nv := sh.shrink(c.val, c.size, room, depth+1)
 		if ns := size(nv); ns < c.size {
 			total += ns - c.size
 			c.val, c.size = nv, ns
 		}
 	}
-	for i := len(cs) - 1; i >= 0 && total > budget; i-- {
+	if depth > 0 && !sh.dropNested {
+		return total
+	}
+	for i := 0; i < len(cs) && total > budget; i++ {
 		total -= cs[i].size + cs[i].over
 		cs[i].gone = true
 	}
 	return total
 }
 
-func shrinkArray(a []any, n, budget int) any {
+func (sh shrinker) shrinkArray(a []any, n, budget, depth int) any {
 	cs := make([]child, len(a))
 	for i, v := range a {
 		cs[i] = child{val: v, size: size(v), over: 1}
 	}
-	shrinkChildren(cs, n, budget)
+	sh.shrinkChildren(cs, n, budget, depth)
 	out := make([]any, 0, len(cs))
 	for _, c := range cs {
 		if !c.gone {
@@ -225,7 +226,7 @@ func shrinkArray(a []any, n, budget int) any {
 	return out
 }
 
-func shrinkObject(m map[string]any, n, budget int) any {
+func (sh shrinker) shrinkObject(m map[string]any, n, budget, depth int) any {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -236,7 +237,7 @@ func shrinkObject(m map[string]any, n, budget int) any {
 		v := m[k]
 		cs[i] = child{key: k, val: v, size: size(v), over: size(k) + 2}
 	}
-	shrinkChildren(cs, n, budget)
+	sh.shrinkChildren(cs, n, budget, depth)
 	out := make(map[string]any, len(cs))
 	for _, c := range cs {
 		if !c.gone {

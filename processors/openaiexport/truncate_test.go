@@ -92,8 +92,16 @@ func TestTruncation(t *testing.T) {
 	if err := json.Unmarshal(fields[0]["input"], &in); err != nil {
 		t.Fatalf("generation input no longer a message list: %v", err)
 	}
-	if in[0].Content != strings.Repeat("a", 1000) || in[0].Role != "user" {
-		t.Errorf("the first messages must survive: %+v", in[0])
+	// As in Python: the oldest messages are emptied first (keeping their
+	// role), the newest survive whole, and the list keeps every message.
+	if len(in) != 300 {
+		t.Errorf("%d messages sent, want all 300", len(in))
+	}
+	if last := in[len(in)-1]; last.Content != strings.Repeat("n", 1000) || last.Role != "user" {
+		t.Errorf("the newest message must survive: %+v", last)
+	}
+	if in[0].Content != truncSuffix || in[0].Role != "user" {
+		t.Errorf("the oldest message must be emptied first: %+v", in[0])
 	}
 	// A function's output is text (JSON text here), so it is cut as a string.
 	var out string
@@ -130,8 +138,8 @@ func TestTruncation(t *testing.T) {
 
 func TestTruncateLargestChildFirst(t *testing.T) {
 	big := strings.Repeat("x", 150_000)
-	got := truncateField(map[string]any{"small": "keep", "n": 12, "big": big, "list": []string{"a", "b"}}, maxFieldBytes)
-	m, ok := got.(map[string]any)
+	got := truncated(map[string]any{"small": "keep", "n": 12, "big": big, "list": []string{"a", "b"}})
+	m, ok := decoded(t, got).(map[string]any)
 	if !ok {
 		t.Fatalf("got %T", got)
 	}
@@ -148,11 +156,11 @@ func TestTruncateLargestChildFirst(t *testing.T) {
 
 func TestTruncateBoundary(t *testing.T) {
 	exact := strings.Repeat("y", maxFieldBytes-2) // with quotes: exactly the limit
-	if got := truncateField(exact, maxFieldBytes); encodedSize(t, got) != maxFieldBytes || strings.Contains(string(got.(json.RawMessage)), truncSuffix) {
+	if got := truncated(exact); encodedSize(t, got) != maxFieldBytes || strings.Contains(string(got), truncSuffix) {
 		t.Errorf("a value of exactly the limit must be sent as is")
 	}
 	over := exact + "y"
-	got := truncateField(over, maxFieldBytes).(string)
+	got := decoded(t, truncated(over)).(string)
 	if !strings.HasSuffix(got, truncSuffix) || encodedSize(t, got) > maxFieldBytes {
 		t.Errorf("one byte over: got %d bytes", encodedSize(t, got))
 	}
@@ -161,24 +169,24 @@ func TestTruncateBoundary(t *testing.T) {
 func TestTruncateManySmallChildren(t *testing.T) {
 	// No child can be cut: they are replaced by the marker, then dropped.
 	nums := make([]int, 60_000)
-	got := truncateField(nums, maxFieldBytes)
+	got := truncated(nums)
 	n := encodedSize(t, got)
 	if n > maxFieldBytes {
 		t.Errorf("size %d over the limit", n)
 	}
-	if len(got.([]any)) == 0 {
+	if len(decoded(t, got).([]any)) == 0 {
 		t.Errorf("everything dropped")
 	}
 }
 
 func TestTruncateUnencodable(t *testing.T) {
 	ch := make(chan int)
-	got := truncateField(ch, maxFieldBytes)
+	got := decoded(t, truncated(ch))
 	m, ok := got.(map[string]any)
 	if !ok || m["truncated"] != true || m["original_type"] != "chan int" || m["preview"] == "" {
 		t.Errorf("got %#v", got)
 	}
-	long := truncateField(map[string]any{"f": func() {}, "s": strings.Repeat("z", 2000)}, maxFieldBytes).(map[string]any)
+	long := decoded(t, truncated(map[string]any{"f": func() {}, "s": strings.Repeat("z", 2000)})).(map[string]any)
 	if p := long["preview"].(string); len(p) > maxPreviewBytes+len(truncSuffix) {
 		t.Errorf("preview of %d bytes", len(p))
 	}
@@ -193,7 +201,7 @@ func TestTruncateUnencodableCyclic(t *testing.T) {
 	}
 	m := map[string]any{"k": "v"}
 	m["self"] = m
-	got, ok := truncateField(m, maxFieldBytes).(map[string]any)
+	got, ok := decoded(t, truncated(m)).(map[string]any)
 	want := map[string]any{
 		"truncated":     true,
 		"original_type": "map[string]interface {}",
@@ -202,6 +210,29 @@ func TestTruncateUnencodableCyclic(t *testing.T) {
 	if !ok || !cmp.Equal(got, want) {
 		t.Errorf("got %#v, want %#v", got, want)
 	}
+}
+
+// truncated is what the encoder sends for an input or output value v under
+// the OpenAI payload rules.
+func truncated(v any) json.RawMessage {
+	e := newEncoder(true)
+	return e.content(v)
+}
+
+// decoded returns JSON text decoded, numbers as json.Number.
+func decoded(t *testing.T, v any) any {
+	t.Helper()
+	raw, ok := v.(json.RawMessage)
+	if !ok {
+		t.Fatalf("%T is not JSON text", v)
+	}
+	var out any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func encodedSize(t *testing.T, v any) int {
@@ -213,6 +244,8 @@ func encodedSize(t *testing.T, v any) int {
 	return len(b)
 }
 
+// TestUsageRewrite checks usage on both endpoints, cache_write_tokens (which
+// the Python SDK sends in input_tokens_details) included.
 func TestUsageRewrite(t *testing.T) {
 	usage := &spans.Usage{Requests: 2, InputTokens: 10, OutputTokens: 5, CachedInputTokens: 3, ReasoningTokens: 1, CacheWriteInputTokens: 9}
 	record := func(ctx context.Context) {
@@ -222,14 +255,14 @@ func TestUsageRewrite(t *testing.T) {
 		sp.End()
 	}
 	full := map[string]any{"requests": 2.0, "input_tokens": 10.0, "output_tokens": 5.0, "total_tokens": 15.0,
-		"input_tokens_details": map[string]any{"cached_tokens": 3.0}, "output_tokens_details": map[string]any{"reasoning_tokens": 1.0}}
+		"input_tokens_details": map[string]any{"cached_tokens": 3.0, "cache_write_tokens": 9.0}, "output_tokens_details": map[string]any{"reasoning_tokens": 1.0}}
 	for _, tc := range []struct {
 		rules         bool
 		gen, response any
 	}{
 		{true, map[string]any{"input_tokens": 10.0, "output_tokens": 5.0, "details": map[string]any{
 			"requests": 2.0, "total_tokens": 15.0,
-			"input_tokens_details": map[string]any{"cached_tokens": 3.0}, "output_tokens_details": map[string]any{"reasoning_tokens": 1.0}}}, nil},
+			"input_tokens_details": map[string]any{"cached_tokens": 3.0, "cache_write_tokens": 9.0}, "output_tokens_details": map[string]any{"reasoning_tokens": 1.0}}}, nil},
 		{false, full, full},
 	} {
 		items := exportOne(t, []Option{WithPayloadRules(tc.rules)}, record)
@@ -245,5 +278,22 @@ func TestUsageRewrite(t *testing.T) {
 		if diff := cmp.Diff(tc.response, u); diff != "" {
 			t.Errorf("rules=%v response usage (-want +got):\n%s", tc.rules, diff)
 		}
+	}
+}
+
+// TestTruncateOldestFirst checks the Python SDK's order among children of
+// the same size: the first (the oldest message) is cut first, and the
+// newest survive whole.
+func TestTruncateOldestFirst(t *testing.T) {
+	a, b, c := strings.Repeat("a", 40_000), strings.Repeat("b", 40_000), strings.Repeat("c", 40_000)
+	got, ok := decoded(t, truncated([]string{a, b, c})).([]any)
+	if !ok || len(got) != 3 {
+		t.Fatalf("got %v", got)
+	}
+	if s := got[0].(string); !strings.HasPrefix(s, "aaa") || !strings.HasSuffix(s, truncSuffix) {
+		t.Errorf("the first is not the one cut: %.10q...", s)
+	}
+	if got[1] != b || got[2] != c {
+		t.Errorf("the newest did not survive whole")
 	}
 }
