@@ -6,9 +6,10 @@
 //
 //	OPENAI_API_KEY=sk-... go run ./examples/openai
 //
-// OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_BASE_URL are honoured as by
-// the Python SDK; OPENAI_TRACES_ENDPOINT, specific to this example, sends the
-// traces to another URL (a local capture server, say).
+// OPENAI_ORG_ID and OPENAI_PROJECT_ID are honoured as by the Python SDK;
+// OPENAI_BASE_URL, as there, does not move the traces endpoint.
+// OPENAI_TRACES_ENDPOINT, specific to this example, sends the traces to
+// another URL (a local capture server, say).
 package main
 
 import (
