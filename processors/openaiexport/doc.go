@@ -133,14 +133,14 @@
 //
 //   - A function's output that is not a string is sent as its JSON text
 //     ({"eta_days":2,"status":"shipped"}); Python sends str(value), which for
-//     a dict is its repr ({'status': 'shipped', 'eta_days': 2}) and for
-//     False is "False" where Go sends "false". A string, of any named string
+//     a dict is its repr ({'status': 'shipped', 'eta_days': 2}). A bool is
+//     sent as Python's str() writes it, "True" or "False". A string, of any named string
 //     type too, is sent as is, an error as its message, a json.RawMessage as
 //     its compact text (as is when it is not valid JSON), a pointer as what
 //     it points to. As in Python since v0.17.4 (str(output) whenever output
 //     is not None), only Go's None is sent as null: nil, a nil pointer, map,
 //     slice, function or channel, and an empty json.RawMessage; zero values
-//     are sent ("" as "", 0 as "0", false as "false", an empty map as "{}").
+//     are sent ("" as "", 0 as "0", false as "False", an empty map as "{}").
 //     A value with no JSON encoding is sent with the bad parts replaced (see
 //     Limits): a cyclic map as {"self":"<map[string]interface {}: a cycle>"},
 //     where Python's repr writes {'self': {...}}.

@@ -19,7 +19,8 @@ const maxIndirections = 16
 // output is unset only when it is Go's None: nil, or a nil pointer,
 // interface, map, slice, function or channel (an empty json.RawMessage
 // too, which holds no value); a pointer counts as what it points to. Zero
-// values are sent: 0 as "0", false as "false", "" as "". An error is sent
+// values are sent: 0 as "0", false as "False" (a bool, like Python's str(),
+// is "True" or "False"), "" as "". An error is sent
 // as its message, a string (of any named string type) as is, a
 // json.RawMessage as its compact text (as is when it is not valid JSON), and
 // anything else as its compact JSON encoding, with the values that have
@@ -46,8 +47,14 @@ func functionOutput(v any) (string, bool) {
 		}
 		return buf.String(), true
 	}
-	if rv.Kind() == reflect.String {
+	switch rv.Kind() {
+	case reflect.String:
 		return rv.String(), true
+	case reflect.Bool: // Python's str(): "True", "False"
+		if rv.Bool() {
+			return "True", true
+		}
+		return "False", true
 	}
 	b, err := safeCompact(v)
 	if err == nil {

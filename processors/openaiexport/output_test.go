@@ -72,7 +72,7 @@ func TestFunctionOutput(t *testing.T) {
 		{[]int{1, 2}, `[1,2]`},
 		{42, `42`},
 		{"0", "0"},
-		{true, "true"},
+		{true, "True"},
 		{[1]int{0}, "[0]"},
 		{&one, "1"},
 		{&onePtr, "1"},
@@ -81,14 +81,14 @@ func TestFunctionOutput(t *testing.T) {
 		{noJSON{}, "<openaiexport.noJSON: json: unsupported type: func()>"},
 
 		// Zero values: sent, as Python sends str(0), str(False), str("").
-		// Python writes False where JSON text is false.
+		// Bools as Python writes them.
 		{"", ""},
 		{0, "0"},
 		{int8(0), "0"},
 		{uint64(0), "0"},
 		{0.0, "0"},
 		{time.Duration(0), "0"},
-		{false, "false"},
+		{false, "False"},
 		{map[string]any{}, "{}"},
 		{[]any{}, "[]"},
 		{[0]int{}, "[]"},
