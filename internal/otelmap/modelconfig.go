@@ -22,6 +22,7 @@ var requestParams = map[string]string{
 	"seed":                  "gen_ai.request.seed",
 	"n":                     "gen_ai.request.choice.count",
 	"stop":                  "gen_ai.request.stop_sequences",
+	"stop_sequences":        "gen_ai.request.stop_sequences", // Anthropic's name
 }
 
 // intParams are the gen_ai.request.* keys that OTel GenAI defines as ints:

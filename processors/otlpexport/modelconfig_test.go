@@ -32,6 +32,8 @@ func TestModelConfigNumbers(t *testing.T) {
 			map[string]any{"gen_ai.request.seed": float64(math.MaxUint64)}},
 		{"stop values", map[string]any{"stop": []any{"END", 7, 1.5, true, json.Number("3"), nil, map[string]any{"a": 1}, make(chan int)}},
 			map[string]any{"gen_ai.request.stop_sequences": []any{"END", "7", "1.5", "true", "3", `{"a":1}`, "<unencodable chan int>"}}},
+		{"Anthropic's stop_sequences", map[string]any{"stop_sequences": []string{"END", "\n\nHuman:"}},
+			map[string]any{"gen_ai.request.stop_sequences": []any{"END", "\n\nHuman:"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := sendItems(t, recordItems(&spans.Generation{Model: "m", ModelConfig: tt.cfg}, nil, nil))
