@@ -143,9 +143,14 @@ func (b *body) complete(closed bool) {
 	}
 	if len(b.buf) > 0 {
 		var r wireResponse
-		if json.Unmarshal(b.buf, &r) == nil {
+		dst := any(&r)
+		if !c.content {
+			dst = &r.wireResult
+		}
+		if json.Unmarshal(b.buf, dst) == nil {
 			responseData(c.gen, &r, c.content)
 		}
+		b.buf = nil
 	}
 	c.finish(nil)
 }

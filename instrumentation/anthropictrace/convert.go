@@ -8,16 +8,24 @@ import (
 	"github.com/agenttrace/agenttrace-go/spans"
 )
 
-// requestData fills gen from a decoded request: model, tools, model
-// config and, when content is set, the system prompt and messages.
-func requestData(gen *spans.Generation, w *wireRequest, content bool) {
+// requestData fills gen from a request body: model, tools, model config
+// and, when content is set, the system prompt and messages. It reports
+// whether the body decoded.
+func requestData(gen *spans.Generation, body []byte, content bool) bool {
+	var w wireRequest
+	if content {
+		if json.Unmarshal(body, &w) != nil {
+			return false
+		}
+		gen.Input = inputMessages(w.System, w.Messages)
+	} else if json.Unmarshal(body, &w.wireSettings) != nil {
+		return false
+	}
 	gen.Model = w.Model
 	gen.Stream = w.Stream
 	gen.Tools = convertTools(w.Tools)
-	gen.ModelConfig = modelConfig(w)
-	if content {
-		gen.Input = inputMessages(w.System, w.Messages)
-	}
+	gen.ModelConfig = modelConfig(&w.wireSettings)
+	return true
 }
 
 // responseData fills gen from a decoded message: its id, model, stop
@@ -42,7 +50,7 @@ func responseData(gen *spans.Generation, r *wireResponse, content bool) {
 
 // modelConfig returns the request parameters worth recording, under
 // their Anthropic names; a request has at least max_tokens.
-func modelConfig(w *wireRequest) map[string]any {
+func modelConfig(w *wireSettings) map[string]any {
 	cfg := make(map[string]any, 4)
 	if w.MaxTokens != nil {
 		cfg["max_tokens"] = *w.MaxTokens

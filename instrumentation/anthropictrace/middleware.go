@@ -3,7 +3,6 @@ package anthropictrace
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"hash/maphash"
 	"io"
@@ -96,10 +95,7 @@ func (t *tracer) start(req *http.Request, body []byte, key callKey) *call {
 	p := tracing.TraceFromContext(ctx).Provider()
 	content := p.IncludesSensitiveData()
 	gen := &spans.Generation{Provider: t.cfg.provider}
-	var w wireRequest
-	if json.Unmarshal(body, &w) == nil {
-		requestData(gen, &w, content)
-	}
+	requestData(gen, body, content)
 	if u := baseURL(req.URL); u != "" {
 		if gen.ModelConfig == nil {
 			gen.ModelConfig = make(map[string]any, 1)

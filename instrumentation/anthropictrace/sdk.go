@@ -26,8 +26,8 @@ import (
 //	span.End()
 func NewGeneration(params anthropic.MessageNewParams) *spans.Generation {
 	gen := &spans.Generation{Provider: DefaultProvider}
-	if w, ok := decodeParams(params); ok {
-		requestData(gen, &w, true)
+	if b, err := params.MarshalJSON(); err == nil {
+		requestData(gen, b, true)
 	}
 	return gen
 }

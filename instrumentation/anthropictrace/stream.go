@@ -155,7 +155,7 @@ func (s *streamState) event(data []byte, now func() time.Time) {
 
 // result fills gen with the message assembled so far.
 func (s *streamState) result(gen *spans.Generation) {
-	r := wireResponse{ID: s.id, Model: s.model, StopReason: s.stopReason}
+	r := wireResponse{wireResult: wireResult{ID: s.id, Model: s.model, StopReason: s.stopReason}}
 	if s.hasUsage {
 		r.Usage = &s.usage
 	}

@@ -9,10 +9,16 @@ import "encoding/json"
 
 // wireRequest is the body of POST /v1/messages.
 type wireRequest struct {
+	wireSettings
+	Messages json.RawMessage `json:"messages"`
+	System   json.RawMessage `json:"system"` // a string or a list of text blocks
+}
+
+// wireSettings is a request without its content: what is decoded when
+// the messages are not recorded, so that they are skipped, not copied.
+type wireSettings struct {
 	Model         string            `json:"model"`
 	MaxTokens     *int64            `json:"max_tokens"`
-	Messages      json.RawMessage   `json:"messages"`
-	System        json.RawMessage   `json:"system"` // a string or a list of text blocks
 	Temperature   *float64          `json:"temperature"`
 	TopP          *float64          `json:"top_p"`
 	TopK          *int64            `json:"top_k"`
@@ -87,11 +93,17 @@ type wireOutputConfig struct {
 // wireResponse is a Message: the body of a non-streamed response, and the
 // message of a message_start event.
 type wireResponse struct {
-	ID         string          `json:"id"`
-	Model      string          `json:"model"`
-	Content    json.RawMessage `json:"content"`
-	StopReason string          `json:"stop_reason"`
-	Usage      *wireUsage      `json:"usage"`
+	wireResult
+	Content json.RawMessage `json:"content"`
+}
+
+// wireResult is a message without its content, decoded alone when the
+// content is not recorded.
+type wireResult struct {
+	ID         string     `json:"id"`
+	Model      string     `json:"model"`
+	StopReason string     `json:"stop_reason"`
+	Usage      *wireUsage `json:"usage"`
 }
 
 // wireUsage counts tokens. The counts are pointers so that a
