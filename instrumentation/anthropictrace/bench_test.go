@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/anthropics/anthropic-sdk-go/v2/option"
+
 	"github.com/agenttrace/agenttrace-go/instrumentation/anthropictrace"
 	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
@@ -67,22 +69,27 @@ func BenchmarkMiddleware(b *testing.B) {
 }
 
 // BenchmarkMessagesNew measures a whole call of the real client to a
-// local server, without the middleware, with it outside any trace, and
-// with it recording: the differences are the middleware's cost per call.
+// local server: without middleware, with a middleware that does nothing
+// (what the client spends on any middleware), with this one outside any
+// trace, and with it recording. The differences are the middleware's cost
+// per call.
 func BenchmarkMessagesNew(b *testing.B) {
 	api := newFakeAPI(&testing.T{}, reply{file: "message_tool_use.json"})
 	defer api.srv.Close()
+	noop := option.WithMiddleware(func(req *http.Request, next option.MiddlewareNext) (*http.Response, error) { return next(req) })
 	for _, c := range []struct {
 		name     string
 		mw       []anthropictrace.Option
+		extra    []option.RequestOption
 		recorded bool
 	}{
-		{"bare", nil, false},
-		{"unrecorded", traced, false},
-		{"recorded", traced, true},
+		{"bare", nil, nil, false},
+		{"noop-middleware", nil, []option.RequestOption{noop}, false},
+		{"unrecorded", traced, nil, false},
+		{"recorded", traced, nil, true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			client := api.client(c.mw)
+			client := api.client(c.mw, c.extra...)
 			ctx := context.Background()
 			if c.recorded {
 				ctx = benchCtx(b)
