@@ -150,3 +150,24 @@ func TestClientUnrecorded(t *testing.T) {
 		t.Errorf("%d spans recorded, want 0", n)
 	}
 }
+
+// TestClientListToolsError lists tools with a context already canceled:
+// the request fails, and the span records the failure.
+func TestClientListToolsError(t *testing.T) {
+	cs := connect(t, newServer(), context.Background(), mcptrace.Middleware(), nil)
+	tp, rec := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "list")
+	ctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := cs.ListTools(ctx, nil)
+	tr.End()
+	if err == nil {
+		t.Fatal("listing tools with a canceled context should fail")
+	}
+	want := &tracingtest.Node{Kind: "trace", Name: "list", Children: []*tracingtest.Node{
+		{Kind: "mcp_tools", Name: "weather-server", Error: err.Error()},
+	}}
+	if diff := cmp.Diff(want, rec.OnlyTree(t)); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
+}

@@ -29,9 +29,11 @@ const (
 //	client.AddSendingMiddleware(mcptrace.Middleware())
 //	server.AddReceivingMiddleware(mcptrace.Middleware(mcptrace.WithServerName("weather")))
 //
-// On a client, give it last to AddSendingMiddleware (the outermost is
-// first), so that a call the SDK sends in several rounds is one span. It is
-// safe for concurrent use.
+// Middleware added later wraps what was added before (and, in one call,
+// the first given is the outermost): add it after the session's other
+// middleware, so that it sees each request as the program makes it and a
+// call the SDK sends in several rounds makes one span. It is safe for
+// concurrent use.
 func Middleware(opts ...Option) mcp.Middleware {
 	t := &tracer{cfg: newConfig(opts)}
 	return t.wrap
