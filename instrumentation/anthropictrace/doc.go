@@ -28,8 +28,8 @@
 //     input_tokens; here they are part of InputTokens, and reported as
 //     CachedInputTokens and CacheWriteInputTokens (see [Usage]).
 //   - Errors: the HTTP status, the API's error type and message, and the
-//     request id; a network error's description. Never a header, so never
-//     the key.
+//     request id; a network error's description. Never a request header,
+//     so never the key.
 //
 // # Streaming
 //
