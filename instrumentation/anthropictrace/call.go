@@ -95,9 +95,7 @@ func (c *call) finish(err *tracing.SpanError) {
 	if err != nil {
 		c.span.SetError(err)
 	}
-	if c.attempts > 1 {
-		c.span.SetMetadata("attempts", c.attempts)
-	}
+	c.span.SetMetadata("attempts", c.attempts)
 	c.span.End()
 }
 

@@ -46,8 +46,8 @@
 //
 // The client retries 408, 409, 429 and 5xx answers and network errors,
 // and calls its middleware once per attempt. The attempts of one call
-// make one span; when there were several, its "attempts" metadata counts
-// them, and its error is the last attempt's. An answer the client retries
+// make one span; its "attempts" metadata counts them, and its error is the
+// last attempt's. An answer the client retries
 // is one it closes unread, so the middleware tells exactly when a call
 // ends after an answer. After a network error it cannot: it assumes the
 // client retries while attempts are left ([WithMaxRetries]), and ends the
@@ -66,7 +66,7 @@
 //
 // # Hand-written loops
 //
-// [NewGeneration] and [SetResponse] build the same span data from the
+// [Generation] and [SetMessage] build the same span data from the
 // SDK's values, for calls made without the middleware; [Messages],
 // [Message], [Tools] and [Usage] convert the parts.
 //

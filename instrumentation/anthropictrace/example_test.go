@@ -55,16 +55,16 @@ func ExampleMiddleware() {
 	// tokens: 1290 14
 }
 
-func ExampleNewGeneration() {
+func ExampleGeneration() {
 	params := anthropic.MessageNewParams{
 		Model:     "claude-sonnet-4-5",
 		MaxTokens: 256,
 		System:    []anthropic.TextBlockParam{{Text: "Be brief."}},
 		Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Weather in Paris?"))},
 	}
-	gen := anthropictrace.NewGeneration(params)
+	gen := anthropictrace.Generation(params)
 	// ctx, span := tracing.StartSpan(ctx, gen); msg, err := client.Messages.New(ctx, params)
-	// anthropictrace.SetResponse(gen, msg); span.SetError(err); span.End()
+	// anthropictrace.SetMessage(gen, msg); span.SetError(err); span.End()
 	for _, m := range gen.Input {
 		fmt.Println(m.Role+":", m.Content)
 	}

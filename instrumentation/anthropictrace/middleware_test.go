@@ -122,8 +122,8 @@ func TestMessagesNewRecordsGeneration(t *testing.T) {
 	if diff := cmp.Diff(want, gen); diff != "" {
 		t.Errorf("generation (-want +got):\n%s", diff)
 	}
-	if span.Metadata() != nil || span.Error() != nil {
-		t.Errorf("metadata %v, error %v; want none for one successful attempt", span.Metadata(), span.Error())
+	if diff := cmp.Diff(map[string]any{"attempts": 1}, span.Metadata()); diff != "" || span.Error() != nil {
+		t.Errorf("metadata (-want +got):\n%s\nerror %v, want none", diff, span.Error())
 	}
 	if msg.StopReason != "tool_use" || msg.Content[2].Name != "get_weather" {
 		t.Errorf("the program got %+v", msg)

@@ -44,8 +44,8 @@ func TestAPIErrorRecorded(t *testing.T) {
 	if diff := cmp.Diff(want, span.Error()); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}
-	if span.Metadata() != nil || gen.Output != nil || gen.Usage != nil {
-		t.Errorf("metadata %v, output %v, usage %v; want none", span.Metadata(), gen.Output, gen.Usage)
+	if span.Metadata()["attempts"] != 1 || gen.Output != nil || gen.Usage != nil {
+		t.Errorf("metadata %v, output %v, usage %v; want one attempt and no output", span.Metadata(), gen.Output, gen.Usage)
 	}
 	if diff := cmp.Diff(weatherInput, gen.Input); diff != "" {
 		t.Errorf("input (-want +got):\n%s", diff)

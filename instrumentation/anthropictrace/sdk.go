@@ -13,18 +13,18 @@ import (
 // They read the SDK's values through their JSON encoding, the shape the API
 // receives and returns, with the same code as the middleware.
 
-// NewGeneration returns the span data of a Messages API call made with
+// Generation returns the span data of a Messages API call made with
 // params, before the call: the model, the system prompt and messages, the
 // tools offered, the model config and the provider ([DefaultProvider]).
-// Fill in the response with [SetResponse]:
+// Fill in the response with [SetMessage]:
 //
-//	gen := anthropictrace.NewGeneration(params)
+//	gen := anthropictrace.Generation(params)
 //	ctx, span := tracing.StartSpan(ctx, gen)
 //	msg, err := client.Messages.New(ctx, params)
-//	anthropictrace.SetResponse(gen, msg)
+//	anthropictrace.SetMessage(gen, msg)
 //	span.SetError(err)
 //	span.End()
-func NewGeneration(params anthropic.MessageNewParams) *spans.Generation {
+func Generation(params anthropic.MessageNewParams) *spans.Generation {
 	gen := &spans.Generation{Provider: DefaultProvider}
 	if b, err := params.MarshalJSON(); err == nil {
 		requestData(gen, b, true)
@@ -32,11 +32,11 @@ func NewGeneration(params anthropic.MessageNewParams) *spans.Generation {
 	return gen
 }
 
-// SetResponse fills gen with what msg, the message a call returned (or
+// SetMessage fills gen with what msg, the message a call returned (or
 // accumulated from a stream with [anthropic.Message.Accumulate]), records:
 // the output message, the stop reason as the finish reason, the usage, the
 // response id and the model. A nil gen or msg changes nothing.
-func SetResponse(gen *spans.Generation, msg *anthropic.Message) {
+func SetMessage(gen *spans.Generation, msg *anthropic.Message) {
 	if gen == nil || msg == nil {
 		return
 	}

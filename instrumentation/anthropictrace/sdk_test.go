@@ -29,8 +29,8 @@ func TestConversionsMatchTheMiddleware(t *testing.T) {
 	_, recorded := onlyGeneration(t, rec)
 	delete(recorded.ModelConfig, "base_url") // known to the middleware only
 
-	gen := anthropictrace.NewGeneration(weatherParams())
-	anthropictrace.SetResponse(gen, msg)
+	gen := anthropictrace.Generation(weatherParams())
+	anthropictrace.SetMessage(gen, msg)
 	if diff := cmp.Diff(recorded, gen); diff != "" {
 		t.Errorf("hand-built generation (-middleware +hand-built):\n%s", diff)
 	}
@@ -127,7 +127,7 @@ func TestServerToolsAndChoice(t *testing.T) {
 	if diff := cmp.Diff(want, anthropictrace.Tools(params.Tools)); diff != "" {
 		t.Errorf("Tools (-want +got):\n%s", diff)
 	}
-	gen := anthropictrace.NewGeneration(params)
+	gen := anthropictrace.Generation(params)
 	if diff := cmp.Diff(map[string]any{"type": "tool", "name": "exact"}, gen.ModelConfig["tool_choice"]); diff != "" {
 		t.Errorf("tool_choice (-want +got):\n%s", diff)
 	}
@@ -156,10 +156,10 @@ func TestMessageOfAnAccumulatedStream(t *testing.T) {
 		t.Errorf("Message (-want +got):\n%s", diff)
 	}
 	gen := &spans.Generation{}
-	anthropictrace.SetResponse(gen, &acc)
+	anthropictrace.SetMessage(gen, &acc)
 	if gen.FinishReason != "tool_use" || gen.Usage.OutputTokens != 89 || gen.Usage.CachedInputTokens != 2048 {
-		t.Errorf("SetResponse gave %+v", gen)
+		t.Errorf("SetMessage gave %+v", gen)
 	}
-	anthropictrace.SetResponse(nil, &acc) // a nil gen is fine
-	anthropictrace.SetResponse(gen, nil)  // so is a nil message
+	anthropictrace.SetMessage(nil, &acc) // a nil gen is fine
+	anthropictrace.SetMessage(gen, nil)  // so is a nil message
 }
