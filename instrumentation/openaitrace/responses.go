@@ -1,0 +1,125 @@
+package openaitrace
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/agenttrace/agenttrace-go/spans"
+	"github.com/agenttrace/agenttrace-go/tracing"
+)
+
+// responseRequest fills r from a Responses API request body: the model and
+// the input (with the instructions, when given, as a leading system
+// message). It reports whether the request asks for a stream.
+func responseRequest(body []byte, r *spans.Response) (stream bool) {
+	var req struct {
+		Model        string          `json:"model"`
+		Stream       bool            `json:"stream"`
+		Input        json.RawMessage `json:"input"`
+		Instructions string          `json:"instructions"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return false
+	}
+	r.Model = req.Model
+	r.Input = responseInput(req.Input, req.Instructions)
+	return req.Stream
+}
+
+// responseInput returns the input of a Responses request as recorded: a
+// string input as a string and a list of items as its JSON text; with
+// instructions, a list of items whose first is a system message holding
+// them. It returns nil when there is neither.
+func responseInput(input json.RawMessage, instructions string) any {
+	input = bytes.TrimSpace(input)
+	var text string
+	isText := len(input) > 0 && input[0] == '"' && json.Unmarshal(input, &text) == nil
+	isList := len(input) > 0 && input[0] == '['
+	if instructions == "" {
+		switch {
+		case isText:
+			return text
+		case isList:
+			return json.RawMessage(input)
+		}
+		return nil
+	}
+	items := []any{inputMessage{"message", "system", instructions}}
+	switch {
+	case isText:
+		items = append(items, inputMessage{"message", "user", text})
+	case isList:
+		var list []json.RawMessage
+		if json.Unmarshal(input, &list) == nil {
+			for _, it := range list {
+				items = append(items, it)
+			}
+		}
+	}
+	return items
+}
+
+// inputMessage is a Responses input message with text content.
+type inputMessage struct {
+	Type    string `json:"type"`
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// responseJSON is a Responses API response object.
+type responseJSON struct {
+	ID     string          `json:"id"`
+	Model  string          `json:"model"`
+	Status string          `json:"status"`
+	Output json.RawMessage `json:"output"`
+	Usage  *responseUsage  `json:"usage"`
+	Error  *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	IncompleteDetails *struct {
+		Reason string `json:"reason"`
+	} `json:"incomplete_details"`
+}
+
+// outcome is what a response body says beyond the span data: an error the
+// API reports with a 2xx status, and metadata for the span.
+type outcome struct {
+	err      *tracing.SpanError
+	metaKey  string
+	metaText string
+}
+
+// responseResponse fills r from a Responses API response body and returns
+// the error (a failed response) or the incompleteness it reports. It
+// returns false when the body is not a response object.
+func responseResponse(body []byte, r *spans.Response) (outcome, bool) {
+	var res responseJSON
+	if json.Unmarshal(body, &res) != nil || res.ID == "" {
+		return outcome{}, false
+	}
+	return setResponse(r, &res), true
+}
+
+// setResponse fills r from a decoded response.
+func setResponse(r *spans.Response, res *responseJSON) outcome {
+	r.ResponseID = res.ID
+	if r.Model == "" {
+		r.Model = res.Model
+	}
+	if out := bytes.TrimSpace(res.Output); len(out) > 0 && string(out) != "null" {
+		r.Output = json.RawMessage(out)
+	}
+	r.Usage = res.Usage.usage()
+	var o outcome
+	if e := res.Error; e != nil && (e.Message != "" || e.Code != "") {
+		o.err = &tracing.SpanError{Message: e.Message, Data: map[string]any{"code": e.Code}}
+		if o.err.Message == "" {
+			o.err.Message = "response failed: " + e.Code
+		}
+	}
+	if d := res.IncompleteDetails; d != nil && d.Reason != "" {
+		o.metaKey, o.metaText = "incomplete_reason", d.Reason
+	}
+	return o
+}
