@@ -69,13 +69,22 @@ func setCompletion(gen *spans.Generation, c *completionJSON) {
 	}
 }
 
-// messages decodes a list of chat messages; see message.
+// messages decodes a list of chat messages in one pass, or message by
+// message (see message) when one of them has a shape spans.Message does
+// not read.
 func messages(raw json.RawMessage) []spans.Message {
+	var out []spans.Message
+	if json.Unmarshal(raw, &out) == nil {
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
 	var list []json.RawMessage
 	if json.Unmarshal(raw, &list) != nil || len(list) == 0 {
 		return nil
 	}
-	out := make([]spans.Message, len(list))
+	out = make([]spans.Message, len(list))
 	for i, m := range list {
 		out[i] = message(m)
 	}

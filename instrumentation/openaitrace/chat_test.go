@@ -231,3 +231,25 @@ func TestHandWrittenConversions(t *testing.T) {
 	SetCompletion(nil, completion) // no panic
 	SetCompletion(gen, nil)
 }
+
+// TestMessageShapes: a message of a shape spans.Message does not read
+// keeps its role and its JSON text; the others are read as usual. Custom
+// and legacy tools are read too.
+func TestMessageShapes(t *testing.T) {
+	got := messages(json.RawMessage(`[{"role":"user","content":"hi"},{"role":"user","content":42}]`))
+	want := []spans.Message{{Role: "user", Content: "hi"}, {Role: "user", Content: `{"role":"user","content":42}`}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("messages (-want +got):\n%s", diff)
+	}
+	gotTools := tools(
+		json.RawMessage(`[{"type":"custom","custom":{"name":"sql","description":"Runs SQL","format":{"type":"grammar"}}},{"type":"web_search"}]`),
+		json.RawMessage(`[{"name":"legacy_fn","parameters":{"type":"object"}}]`))
+	wantTools := []spans.Tool{
+		{Name: "sql", Description: "Runs SQL", Parameters: `{"type":"grammar"}`},
+		{Name: "web_search"},
+		{Name: "legacy_fn", Parameters: `{"type":"object"}`},
+	}
+	if diff := cmp.Diff(wantTools, gotTools); diff != "" {
+		t.Errorf("tools (-want +got):\n%s", diff)
+	}
+}
