@@ -145,14 +145,14 @@ func (b *body) fillLocked(data []byte, early bool) *tracing.SpanError {
 	switch c.ep {
 	case chatCompletions:
 		var model string
-		model, ok = chatResponse(data, c.gen)
+		model, ok = chatResponse(data, c.gen, c.content)
 		if ok && model != "" && model != c.gen.Model {
 			c.metaLocked("response_model", model)
 		}
 		what = "a chat completion"
 	case responsesAPI:
 		var o outcome
-		if o, ok = responseResponse(data, c.res); ok {
+		if o, ok = responseResponse(data, c.res, c.content); ok {
 			return c.outcomeLocked(o)
 		}
 		what = "a Responses API response"

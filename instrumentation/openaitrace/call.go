@@ -15,12 +15,13 @@ import (
 // call is one logical API call: its span and span data, across the
 // attempts the client makes.
 type call struct {
-	ep   endpoint
-	key  callKey
-	span *tracing.Span
-	gen  *spans.Generation // chatCompletions
-	res  *spans.Response   // responsesAPI
-	emb  *spans.Embedding  // embeddings
+	ep      endpoint
+	content bool // the provider keeps content: decode it
+	key     callKey
+	span    *tracing.Span
+	gen     *spans.Generation // chatCompletions
+	res     *spans.Response   // responsesAPI
+	emb     *spans.Embedding  // embeddings
 
 	mu       sync.Mutex
 	tries    int
@@ -37,12 +38,12 @@ func (m *middleware) newCall(ctx context.Context, req *http.Request, ep endpoint
 	if provider == "" {
 		provider = providerOf(req.URL)
 	}
-	c := &call{ep: ep, key: key, tries: 1}
+	c := &call{ep: ep, key: key, tries: 1, content: tracing.TraceFromContext(ctx).Provider().IncludesSensitiveData()}
 	var data spans.Data
 	switch ep {
 	case chatCompletions:
 		c.gen = &spans.Generation{Provider: provider}
-		c.gen.Stream = chatRequest(body, c.gen)
+		c.gen.Stream = chatRequest(body, c.gen, c.content)
 		if c.gen.Model == "" {
 			c.gen.Model = azureDeployment(req.URL)
 		}
@@ -53,14 +54,14 @@ func (m *middleware) newCall(ctx context.Context, req *http.Request, ep endpoint
 		data = c.gen
 	case responsesAPI:
 		c.res = &spans.Response{Provider: provider}
-		responseRequest(body, c.res)
+		responseRequest(body, c.res, c.content)
 		if c.res.Model == "" {
 			c.res.Model = azureDeployment(req.URL)
 		}
 		data = c.res
 	case embeddings:
 		c.emb = &spans.Embedding{Provider: provider}
-		embeddingRequest(body, c.emb)
+		embeddingRequest(body, c.emb, c.content)
 		if c.emb.Model == "" {
 			c.emb.Model = azureDeployment(req.URL)
 		}

@@ -14,16 +14,19 @@ import (
 var chatNotConfig = []string{"model", "messages", "tools", "functions", "stream", "prediction"}
 
 // chatRequest fills gen from a Chat Completions request body: model, input
-// messages, tools and model config. It reports whether the request asks
-// for a stream. A body that is not a JSON object fills nothing.
-func chatRequest(body []byte, gen *spans.Generation) (stream bool) {
+// messages (unless content is false: they are then not even decoded),
+// tools and model config. It reports whether the request asks for a
+// stream. A body that is not a JSON object fills nothing.
+func chatRequest(body []byte, gen *spans.Generation, content bool) (stream bool) {
 	var req map[string]json.RawMessage
 	if json.Unmarshal(body, &req) != nil {
 		return false
 	}
 	_ = json.Unmarshal(req["model"], &gen.Model)
 	_ = json.Unmarshal(req["stream"], &stream)
-	gen.Input = messages(req["messages"])
+	if content {
+		gen.Input = messages(req["messages"])
+	}
 	gen.Tools = tools(req["tools"], req["functions"])
 	gen.ModelConfig = modelConfig(req, chatNotConfig)
 	return stream
@@ -41,24 +44,26 @@ type completionJSON struct {
 }
 
 // chatResponse fills gen from a Chat Completions response body: the output
-// message of every choice, usage, the first choice's finish reason and the
-// response id. It returns the model the response names, and false when the
-// body is not a completion.
-func chatResponse(body []byte, gen *spans.Generation) (model string, ok bool) {
+// message of every choice (unless content is false), usage, the first
+// choice's finish reason and the response id. It returns the model the
+// response names, and false when the body is not a completion.
+func chatResponse(body []byte, gen *spans.Generation, content bool) (model string, ok bool) {
 	var c completionJSON
 	if json.Unmarshal(body, &c) != nil || (c.ID == "" && c.Choices == nil && c.Usage == nil) {
 		return "", false
 	}
-	setCompletion(gen, &c)
+	setCompletion(gen, &c, content)
 	return c.Model, true
 }
 
 // setCompletion fills gen from a decoded completion.
-func setCompletion(gen *spans.Generation, c *completionJSON) {
+func setCompletion(gen *spans.Generation, c *completionJSON, content bool) {
 	if len(c.Choices) > 0 {
-		gen.Output = make([]spans.Message, len(c.Choices))
-		for i, ch := range c.Choices {
-			gen.Output[i] = message(ch.Message)
+		if content {
+			gen.Output = make([]spans.Message, len(c.Choices))
+			for i, ch := range c.Choices {
+				gen.Output[i] = message(ch.Message)
+			}
 		}
 		gen.FinishReason = c.Choices[0].FinishReason
 	}

@@ -224,9 +224,11 @@ func (s *chatStream) finish(err *tracing.SpanError, early bool) {
 		g.FirstTokenAt = s.first
 		if len(s.choices) > 0 {
 			slices.SortStableFunc(s.choices, func(a, b *choiceState) int { return cmp.Compare(a.index, b.index) })
-			g.Output = make([]spans.Message, len(s.choices))
-			for i, st := range s.choices {
-				g.Output[i] = st.message()
+			if c.content {
+				g.Output = make([]spans.Message, len(s.choices))
+				for i, st := range s.choices {
+					g.Output[i] = st.message()
+				}
 			}
 			g.FinishReason = s.choices[0].finish
 		}

@@ -31,7 +31,7 @@ import (
 func Generation(params openai.ChatCompletionNewParams) *spans.Generation {
 	gen := &spans.Generation{}
 	if b, err := params.MarshalJSON(); err == nil {
-		chatRequest(b, gen)
+		chatRequest(b, gen, true)
 	}
 	return gen
 }
@@ -47,7 +47,7 @@ func SetCompletion(gen *spans.Generation, resp *openai.ChatCompletion) {
 		return
 	}
 	if raw := resp.RawJSON(); raw != "" {
-		chatResponse([]byte(raw), gen)
+		chatResponse([]byte(raw), gen, true)
 		return
 	}
 	// A completion the program assembled, from a stream say: no JSON.
@@ -128,7 +128,7 @@ func Usage(u openai.CompletionUsage) *spans.Usage {
 func Response(params responses.ResponseNewParams) *spans.Response {
 	r := &spans.Response{}
 	if b, err := params.MarshalJSON(); err == nil {
-		responseRequest(b, r)
+		responseRequest(b, r, true)
 	}
 	return r
 }
@@ -146,7 +146,7 @@ func SetResponse(r *spans.Response, resp *responses.Response) {
 			return
 		}
 	}
-	responseResponse(raw, r)
+	responseResponse(raw, r, true)
 }
 
 // ResponseUsage returns Responses API usage as span usage for one request.
@@ -168,7 +168,7 @@ func ResponseUsage(u responses.ResponseUsage) *spans.Usage {
 func Embedding(params openai.EmbeddingNewParams) *spans.Embedding {
 	e := &spans.Embedding{}
 	if b, err := params.MarshalJSON(); err == nil {
-		embeddingRequest(b, e)
+		embeddingRequest(b, e, true)
 	}
 	return e
 }

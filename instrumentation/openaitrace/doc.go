@@ -83,11 +83,12 @@
 // # Sensitive data
 //
 // Messages, tool arguments and results, outputs and embedded texts are
-// content: when the provider drops sensitive data
+// content. When the provider drops sensitive data
 // (OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA=false or
-// tracing.WithSensitiveData(false)) they are gone from every span when it
-// ends, before any exporter sees it. Models, tools offered, model config,
-// usage and errors stay.
+// tracing.WithSensitiveData(false)), the middleware does not even decode
+// them, and the provider would drop them anyway when the span ends, before
+// any exporter sees it. Models, tools offered, model config, usage and
+// errors stay.
 //
 // # What the program gets
 //

@@ -9,8 +9,9 @@ import (
 )
 
 // embeddingRequest fills e from an Embeddings request body: the model, the
-// inputs (token arrays as their JSON text) and the dimensions asked for.
-func embeddingRequest(body []byte, e *spans.Embedding) {
+// inputs (token arrays as their JSON text; counted only when content is
+// false) and the dimensions asked for.
+func embeddingRequest(body []byte, e *spans.Embedding, content bool) {
 	var req struct {
 		Model      string          `json:"model"`
 		Input      json.RawMessage `json:"input"`
@@ -20,8 +21,11 @@ func embeddingRequest(body []byte, e *spans.Embedding) {
 		return
 	}
 	e.Model, e.Dimensions = req.Model, req.Dimensions
-	e.Input = embeddingInputs(req.Input)
-	e.Count = len(e.Input)
+	in := embeddingInputs(req.Input)
+	e.Count = len(in)
+	if content {
+		e.Input = in
+	}
 }
 
 // embeddingInputs returns the texts of an embeddings input: a string, a

@@ -8,10 +8,11 @@ import (
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
-// responseRequest fills r from a Responses API request body: the model and
-// the input (with the instructions, when given, as a leading system
-// message). It reports whether the request asks for a stream.
-func responseRequest(body []byte, r *spans.Response) (stream bool) {
+// responseRequest fills r from a Responses API request body: the model and,
+// unless content is false, the input (with the instructions, when given, as
+// a leading system message). It reports whether the request asks for a
+// stream.
+func responseRequest(body []byte, r *spans.Response, content bool) (stream bool) {
 	var req struct {
 		Model        string          `json:"model"`
 		Stream       bool            `json:"stream"`
@@ -22,7 +23,9 @@ func responseRequest(body []byte, r *spans.Response) (stream bool) {
 		return false
 	}
 	r.Model = req.Model
-	r.Input = responseInput(req.Input, req.Instructions)
+	if content {
+		r.Input = responseInput(req.Input, req.Instructions)
+	}
 	return req.Stream
 }
 
@@ -90,24 +93,25 @@ type outcome struct {
 	metaText string
 }
 
-// responseResponse fills r from a Responses API response body and returns
-// the error (a failed response) or the incompleteness it reports. It
-// returns false when the body is not a response object.
-func responseResponse(body []byte, r *spans.Response) (outcome, bool) {
+// responseResponse fills r from a Responses API response body (the output
+// unless content is false) and returns the error (a failed response) or
+// the incompleteness it reports. It returns false when the body is not a
+// response object.
+func responseResponse(body []byte, r *spans.Response, content bool) (outcome, bool) {
 	var res responseJSON
 	if json.Unmarshal(body, &res) != nil || res.ID == "" {
 		return outcome{}, false
 	}
-	return setResponse(r, &res), true
+	return setResponse(r, &res, content), true
 }
 
 // setResponse fills r from a decoded response.
-func setResponse(r *spans.Response, res *responseJSON) outcome {
+func setResponse(r *spans.Response, res *responseJSON, content bool) outcome {
 	r.ResponseID = res.ID
 	if r.Model == "" {
 		r.Model = res.Model
 	}
-	if out := bytes.TrimSpace(res.Output); len(out) > 0 && string(out) != "null" {
+	if out := bytes.TrimSpace(res.Output); content && len(out) > 0 && string(out) != "null" {
 		r.Output = json.RawMessage(out)
 	}
 	r.Usage = res.Usage.usage()

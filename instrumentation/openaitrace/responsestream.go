@@ -66,7 +66,7 @@ func (s *responseStream) finish(err *tracing.SpanError, early bool) {
 	c.finish(func() *tracing.SpanError {
 		var o outcome
 		if s.res != nil {
-			o = setResponse(c.res, s.res)
+			o = setResponse(c.res, s.res, c.content)
 		}
 		if early && !s.final {
 			c.metaLocked("stream_closed_early", true)
