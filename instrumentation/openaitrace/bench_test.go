@@ -6,10 +6,12 @@ package openaitrace
 //	benchstat -col /impl bench.txt
 //
 // BenchmarkClient* make real openai-go calls to a server on 127.0.0.1:
-// without the middleware (impl=bare), with it and no trace in the context
-// (impl=off), and with it recording into a provider with no processors
-// (impl=on). BenchmarkMiddleware* call the middleware alone, around a
-// handler answering at once from memory, so the difference is all the
+// without the middleware (impl=bare), with a middleware that only calls
+// the next handler (impl=noop: what openai-go itself spends on having a
+// middleware), with this one and no trace in the context (impl=off), and
+// with it recording into a provider with no processors (impl=on).
+// BenchmarkMiddleware calls the middleware alone, around a handler
+// answering at once from memory, so the difference is all the
 // middleware's.
 
 import (
@@ -36,9 +38,15 @@ func benchServer(b *testing.B) *fakeAPI {
 	return f
 }
 
-func benchClient(f *fakeAPI, mw bool) *openai.Client {
+// noop is a middleware that does nothing.
+func noop(req *http.Request, next option.MiddlewareNext) (*http.Response, error) { return next(req) }
+
+func benchClient(f *fakeAPI, impl string) *openai.Client {
 	opts := []option.RequestOption{option.WithBaseURL(f.URL + "/v1/"), option.WithAPIKey(testKey), option.WithHTTPClient(f.Client())}
-	if mw {
+	switch impl {
+	case "noop":
+		opts = append(opts, option.WithMiddleware(noop))
+	case "off", "on":
 		opts = append(opts, option.WithMiddleware(Middleware()))
 	}
 	c := openai.NewClient(opts...)
@@ -50,15 +58,15 @@ func benchContexts(b *testing.B) map[string]context.Context {
 	tp := tracing.NewProvider(tracing.WithDisabled(false))
 	ctx, tr := tp.StartTrace(context.Background(), "bench")
 	b.Cleanup(tr.End)
-	return map[string]context.Context{"bare": context.Background(), "off": context.Background(), "on": ctx}
+	return map[string]context.Context{"bare": context.Background(), "noop": context.Background(), "off": context.Background(), "on": ctx}
 }
 
 func BenchmarkClientChat(b *testing.B) {
 	f := benchServer(b)
 	params := supportParams()
-	for _, impl := range []string{"bare", "off", "on"} {
+	for _, impl := range []string{"bare", "noop", "off", "on"} {
 		b.Run("impl="+impl, func(b *testing.B) {
-			client := benchClient(f, impl != "bare")
+			client := benchClient(f, impl)
 			ctx := benchContexts(b)[impl]
 			b.ReportAllocs()
 			for b.Loop() {
@@ -73,9 +81,9 @@ func BenchmarkClientChat(b *testing.B) {
 func BenchmarkClientChatStream(b *testing.B) {
 	f := benchServer(b)
 	params := streamParams()
-	for _, impl := range []string{"bare", "off", "on"} {
+	for _, impl := range []string{"bare", "noop", "off", "on"} {
 		b.Run("impl="+impl, func(b *testing.B) {
-			client := benchClient(f, impl != "bare")
+			client := benchClient(f, impl)
 			ctx := benchContexts(b)[impl]
 			b.ReportAllocs()
 			for b.Loop() {
