@@ -2,7 +2,6 @@ package processors
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/agenttrace/agenttrace-go/internal/safetext"
@@ -132,7 +131,9 @@ func (e *PartialError) reason() DropReason {
 // not delivered, by reason. A nil err, or a nil *PartialError, means none; an
 // error holding [*PartialError]s (directly or joined) drops what they say,
 // capped at n; any other error drops all n as DropExportFailed, and so does
-// an error whose Unwrap panics.
+// an error whose Unwrap panics. The walk of err's chain is bounded in depth
+// and length and stops at cycles (an error that wraps itself), so it always
+// returns.
 func Dropped(err error, n int) (dropped map[DropReason]int) {
 	if err == nil || n <= 0 {
 		return nil
@@ -140,41 +141,25 @@ func Dropped(err error, n int) (dropped map[DropReason]int) {
 	if pe, ok := err.(*PartialError); ok && pe == nil {
 		return nil // a typed nil returned as an error: nothing was lost
 	}
-	defer func() {
-		if recover() != nil {
-			dropped = map[DropReason]int{DropExportFailed: n}
-		}
-	}()
 	out := map[DropReason]int{}
-	total := 0
-	var walk func(error) bool
-	walk = func(e error) bool {
-		if pe, ok := e.(*PartialError); ok {
-			if pe == nil {
-				return true
-			}
-			d := min(max(pe.Dropped, 0), n-total)
-			if d > 0 {
+	total, found := 0, false
+	complete := safetext.Walk(err, func(e error) (inside, more bool) {
+		pe, ok := e.(*PartialError)
+		if !ok {
+			return true, true
+		}
+		found = true
+		if pe != nil {
+			if d := min(max(pe.Dropped, 0), n-total); d > 0 {
 				out[pe.reason()] += d
 				total += d
 			}
-			return true
 		}
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			found := false
-			for _, inner := range j.Unwrap() {
-				if walk(inner) {
-					found = true
-				}
-			}
-			return found
-		}
-		if u := errors.Unwrap(e); u != nil {
-			return walk(u)
-		}
-		return false
-	}
-	if !walk(err) {
+		return false, true
+	})
+	if !found || !complete {
+		// Nothing says what was lost, or part of the chain could not be
+		// read (an Unwrap that panics, a cycle, a chain beyond the bounds).
 		return map[DropReason]int{DropExportFailed: n}
 	}
 	return out

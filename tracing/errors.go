@@ -1,8 +1,6 @@
 package tracing
 
 import (
-	"errors"
-
 	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
@@ -23,11 +21,13 @@ func (e *SpanError) Error() string {
 	return e.Message
 }
 
-// errorFrom converts err to a SpanError: a *SpanError found with errors.As is
-// copied, any other error becomes its message. A nil *SpanError yields nil.
-// It never panics, not even on an error whose methods do (a typed nil
-// pointer returned as an error, say).
-func errorFrom(err error) (out *SpanError) {
+// errorFrom converts err to a SpanError: a *SpanError found in err's chain
+// (as errors.As finds it) is copied, any other error becomes its message. A
+// nil *SpanError yields nil. It never panics, not even on an error whose
+// methods do (a typed nil pointer returned as an error, say), and it always
+// returns promptly: the walk of the chain is bounded in depth and length and
+// stops at cycles (an error whose Unwrap returns itself).
+func errorFrom(err error) *SpanError {
 	if se, ok := err.(*SpanError); ok {
 		if se == nil {
 			return nil
@@ -35,13 +35,7 @@ func errorFrom(err error) (out *SpanError) {
 		c := *se
 		return &c
 	}
-	defer func() {
-		if recover() != nil { // errors.As calls the error's own As and Unwrap
-			out = &SpanError{Message: safetext.Error(err)}
-		}
-	}()
-	var se *SpanError
-	if errors.As(err, &se) && se != nil {
+	if se, ok := safetext.As[*SpanError](err); ok && se != nil {
 		c := *se
 		return &c
 	}

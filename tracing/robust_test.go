@@ -173,3 +173,39 @@ func TestNewIDsAndSpanName(t *testing.T) {
 		t.Errorf("Name() = %q, nil span %q", s.Name(), none.Name())
 	}
 }
+
+// selfWrapError's Unwrap returns itself: errors.As loops forever on it.
+type selfWrapError struct{}
+
+func (e *selfWrapError) Error() string { return "self-wrapping" }
+func (e *selfWrapError) Unwrap() error { return e }
+
+// TestSetErrorSelfWrapping checks that SetError returns for errors whose
+// chain never ends, recording their message: it runs on the agent's
+// goroutine. A hang is reported after a minute rather than at the test
+// binary's timeout.
+func TestSetErrorSelfWrapping(t *testing.T) {
+	tp, _ := tracingtest.NewProvider()
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	_, s := tracing.StartSpan(ctx, &spans.Function{Name: "f"})
+	defer s.End()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.SetError(fmt.Errorf("tool: %w", &selfWrapError{}))
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("SetError did not return for a self-wrapping error")
+	}
+	if e := s.Error(); e == nil || e.Message != "tool: self-wrapping" {
+		t.Errorf("recorded %#v", e)
+	}
+	want := &tracing.SpanError{Message: "found", Data: map[string]any{"k": 1}}
+	s.SetError(fmt.Errorf("outer: %w", errors.Join(&selfWrapError{}, want)))
+	if e := s.Error(); e == nil || e.Message != "found" {
+		t.Errorf("a *SpanError beside a self-wrapping error: recorded %#v", e)
+	}
+}

@@ -189,7 +189,9 @@ func recording(ctx context.Context, opts []SpanOption) (bool, context.Context) {
 // *SpanError (found with errors.As) is recorded as is, any other error by its
 // message. A nil err, or a nil *SpanError, clears the error. An error whose
 // Error method panics (a typed nil pointer, say) is recorded as fmt prints
-// it; the panic goes no further.
+// it; the panic goes no further. The search of err's chain is bounded in
+// depth and length and stops at cycles, so SetError returns promptly even
+// for an error whose Unwrap returns itself.
 func (s *Span) SetError(err error) {
 	if s == nil {
 		return
