@@ -5,11 +5,14 @@ package retry
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // Policy says how often and how long to retry.
@@ -87,10 +90,9 @@ func (p Policy) Do(ctx context.Context, sleep Sleeper, op func(ctx context.Conte
 			return nil
 		}
 		last = err
-		var re *Error
 		retry := true
 		var after time.Duration
-		if errors.As(err, &re) {
+		if re, ok := safetext.As[*Error](err); ok && re != nil { // bounded: err may wrap itself
 			retry, after, last = re.Retry, re.After, re.Err
 		}
 		if !retry || i == attempts-1 {
@@ -106,31 +108,47 @@ func (p Policy) Do(ctx context.Context, sleep Sleeper, op func(ctx context.Conte
 		if err := sleep(ctx, d); err != nil {
 			return errors.Join(last, err)
 		}
-		wait = time.Duration(float64(wait) * max(p.Multiplier, 1))
+		wait = scale(wait, max(p.Multiplier, 1))
 	}
 	return last
 }
 
+// delay returns the wait before the next attempt: wait capped at Max, plus
+// jitter, saturating at the longest Duration instead of overflowing.
 func (p Policy) delay(wait time.Duration) time.Duration {
+	wait = max(wait, 0)
 	if p.Max > 0 && wait > p.Max {
 		wait = p.Max
 	}
 	if p.Jitter > 0 && wait > 0 {
-		wait += time.Duration(rand.Float64() * p.Jitter * float64(wait))
+		wait = scale(wait, 1+rand.Float64()*p.Jitter)
 	}
 	return wait
 }
 
+// scale returns d times f (f >= 0), saturating at the longest Duration: a
+// float64 beyond the int64 range has no defined conversion (on amd64 it
+// gives the most negative Duration, a wait of zero).
+func scale(d time.Duration, f float64) time.Duration {
+	x := float64(d) * f
+	if x >= math.MaxInt64 || math.IsNaN(x) {
+		return math.MaxInt64
+	}
+	return time.Duration(x)
+}
+
 // RetryAfter parses a Retry-After header value: delay seconds or an HTTP
-// date. It returns zero for an empty or unreadable value or a date in the past.
+// date. It returns zero for an empty or unreadable value or a date in the
+// past, and saturates at the longest Duration (about 292 years) for a delay
+// beyond it, however many digits it has.
 func RetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > math.MaxInt64/uint64(time.Second) {
+			return math.MaxInt64
 		}
 		return time.Duration(secs) * time.Second
 	}
