@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 )
@@ -35,6 +36,9 @@ func resolveDestination(cfg *config) (configured bool, err error) {
 		case tok == "":
 			return false, errors.New("otlpexport: WithCozeLoop: the token is empty")
 		}
+		if !validHeaderValue(ws) || !validHeaderValue(tok) {
+			return false, errors.New("otlpexport: WithCozeLoop: the workspace id or the token holds a control character (CR, LF, NUL, ...), which HTTP does not allow")
+		}
 		cfg.cozeWorkspace, cfg.cozeToken = ws, tok
 		return true, nil
 	}
@@ -51,6 +55,8 @@ func resolveDestination(cfg *config) (configured bool, err error) {
 		return true, nil
 	}
 	switch {
+	case ws != "" && tok != "" && (!validHeaderValue(ws) || !validHeaderValue(tok)):
+		return false, errors.New("otlpexport: " + EnvCozeWorkspaceID + " or " + EnvCozeAPIToken + " holds a control character (CR, LF, NUL, ...), which HTTP does not allow")
 	case ws != "" && tok != "":
 		cfg.cozeSet, cfg.cozeWorkspace, cfg.cozeToken = true, ws, tok
 		return true, nil
@@ -60,6 +66,96 @@ func resolveDestination(cfg *config) (configured bool, err error) {
 		return false, errors.New("otlpexport: " + EnvCozeAPIToken + " is set but " + EnvCozeWorkspaceID + " is not")
 	}
 	return false, nil
+}
+
+// defaultEndpoint is where [New] posts when nothing names a destination, as
+// the OpenTelemetry Go exporter does.
+const defaultEndpoint = "https://localhost:4318/v1/traces"
+
+// tracesPath is appended to OTEL_EXPORTER_OTLP_ENDPOINT.
+const tracesPath = "/v1/traces"
+
+// newPoster makes the poster of the destination that cfg (resolved by
+// resolveDestination) names, and reports whether it is Coze Loop. The
+// endpoint is [WithEndpointURL]'s, else the Coze Loop preset's, else
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as written (query included), else
+// OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces joined to its path, else
+// defaultEndpoint; its scheme alone decides between http and https
+// (OTEL_EXPORTER_OTLP_[TRACES_]INSECURE applies, per the specification,
+// only to OTLP/gRPC endpoints without a scheme, and is not read). The user
+// information of the URL is not sent. The headers are the options' (with
+// the preset's), else OTEL_EXPORTER_OTLP_TRACES_HEADERS, else
+// OTEL_EXPORTER_OTLP_HEADERS, parsed here (see parseHeaderList) so that a
+// malformed value is an error that never quotes it.
+func newPoster(cfg *config) (*poster, bool, error) {
+	endpoint, source := cfg.endpointURL, "endpoint"
+	switch {
+	case endpoint != "":
+	case cfg.cozeSet:
+		endpoint, source = cozeEndpoint(*cfg), "Coze Loop endpoint"
+	default:
+		source, endpoint = envLookup(EnvTracesEndpoint, EnvEndpoint)
+		if source == "" {
+			endpoint, source = defaultEndpoint, "default endpoint"
+		}
+	}
+	if err := checkEndpoint(endpoint, source); err != nil {
+		return nil, false, err
+	}
+	u, _ := url.Parse(endpoint) // checked
+	if source == EnvEndpoint {
+		u.Path, u.RawPath = path.Join(u.Path, tracesPath), ""
+	}
+	secretURL := u.String() // for the scrubber, before the user information goes
+	u.User = nil
+
+	var headers map[string]string
+	if cfg.headers != nil {
+		if err := checkHeaders("WithHeaders", cfg.headers); err != nil {
+			return nil, false, err
+		}
+		headers = mergeHeaders(cfg.headers, nil)
+	}
+	if cfg.cozeSet {
+		headers = mergeHeaders(headers, map[string]string{
+			cozeWorkspaceHeader: cfg.cozeWorkspace,
+			"Authorization":     "Bearer " + cfg.cozeToken,
+		})
+	}
+	if headers == nil {
+		if name, v := envLookup(EnvTracesHeaders, EnvHeaders); name != "" {
+			h, err := parseHeaderList(name, v)
+			if err != nil {
+				return nil, false, err
+			}
+			headers = mergeHeaders(h, nil)
+		}
+	}
+	coze := isCozeLoop(u.String(), cfg.cozeSet, headers)
+
+	base, err := baseTransport(cfg.httpClient)
+	if err != nil {
+		return nil, false, err
+	}
+	var next func(*http.Request, []*http.Request) error
+	if cfg.httpClient != nil {
+		next = cfg.httpClient.CheckRedirect
+	}
+	p := &poster{
+		client:   &http.Client{Transport: base, CheckRedirect: redirectPolicy(slices.Collect(maps.Keys(headers)), next)},
+		endpoint: u,
+		headers:  http.Header{},
+		gzip:     cfg.gzip == nil || *cfg.gzip,
+		scrub:    newScrubber(secretURL, []map[string]string{headers}, cfg.cozeToken),
+	}
+	if cfg.httpClient == nil || cfg.httpClient.Transport == nil {
+		p.own, _ = base.(*http.Transport)
+	}
+	for k, v := range headers {
+		p.headers.Set(k, v)
+	}
+	warnCleartext(u, headers)
+	return p, coze, nil
 }
 
 // checkEndpoint fails unless raw, the endpoint given in code or by the
@@ -114,20 +210,10 @@ const cozeWorkspaceHeader = "Cozeloop-Workspace-Id"
 // endpoint (given, or from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else the base
 // URL of OTEL_EXPORTER_OTLP_ENDPOINT) has Coze Loop's path, or the requests
 // carry a cozeloop-workspace-id header (a self-hosted server behind a proxy
-// with another path). The headers are the options' when given (they replace
-// the environment's), else the environment's.
+// with another path).
 func isCozeLoop(endpoint string, preset bool, headers map[string]string) bool {
-	if preset {
+	if preset || strings.Contains(endpoint, "/v1/loop/opentelemetry") {
 		return true
-	}
-	if endpoint == "" {
-		endpoint = envFirst(EnvTracesEndpoint, EnvEndpoint)
-	}
-	if strings.Contains(endpoint, "/v1/loop/opentelemetry") {
-		return true
-	}
-	if headers == nil {
-		headers = envHeaders()
 	}
 	for k := range headers {
 		if strings.EqualFold(strings.TrimSpace(k), cozeWorkspaceHeader) {

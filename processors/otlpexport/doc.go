@@ -5,8 +5,9 @@
 // semantic conventions.
 //
 // The package is named otlpexport so that it does not clash with the
-// OpenTelemetry packages it builds on (otlptracehttp's client does the
-// request building, compression, headers and TLS).
+// OpenTelemetry packages whose protocol it speaks. It posts requests itself
+// (protobuf, gzip, headers, TLS) and reads every OTLP variable itself, so
+// that a malformed variable is an error and never a log line quoting it.
 //
 // # Quick start
 //
@@ -207,13 +208,36 @@
 // reply that is neither an OTLP response nor Coze Loop's JSON (an HTML page,
 // say; the error quotes its content type and start) fail at once.
 // Redirects are followed as net/http follows them (307 and 308 post the
-// request again) and only the final reply counts. The returned
+// request again) and only the final reply counts, with two exceptions: a
+// redirect from https to http is refused (the export fails at once), and
+// once a redirect leaves the endpoint's origin (scheme, host and port) no
+// configured header goes with it or with any later hop. The returned
 // [*processors.PartialError]s say how many spans were not delivered and why;
-// the batch processor counts them. Errors never contain a credential: the
-// values of credential headers (Authorization, Cookie and any header naming
-// an auth, token, key, secret or password) and the Coze Loop token are
-// redacted, whole, as the credential after any scheme (Bearer, bearer,
-// Token, ...) and, for Basic, decoded.
+// the batch processor counts them.
+//
+// # Credentials
+//
+// Errors and logs never contain a credential. Every configured header value
+// counts as one, whatever the header's name (an x-honeycomb-team or
+// uptrace-dsn value as much as an Authorization), and so does every query
+// value of the endpoint, its user information (which is not sent) and the
+// Coze Loop token. Each is redacted, whole, as written, percent-encoded and
+// JSON-escaped, as the credential after any scheme (Bearer, bearer, Token,
+// ...) and, for Basic, decoded. Server text is scrubbed before it is cut to
+// fit an error, and what is left at the cut of a secret that straddled it is
+// redacted too. A malformed OTEL_EXPORTER_OTLP_[TRACES_]HEADERS is an error
+// from [New] naming the variable and the position of the pair at fault,
+// never its text; a header value holding a control character (CR, LF, NUL),
+// which net/http would refuse in every request, is an error from New too.
+//
+// The endpoint's scheme alone decides between TLS and plain http, as the
+// OpenTelemetry specification says for OTLP/HTTP:
+// OTEL_EXPORTER_OTLP_[TRACES_]INSECURE, which applies only to OTLP/gRPC
+// endpoints without a scheme, is not read, so it never turns https:// into
+// http://. Plain http to a host other than this machine (localhost, a
+// loopback address) with configured headers or a query is allowed, for
+// collectors reached inside a cluster, but New logs one warning through
+// [slog.Default] naming the headers and the host (never a value).
 //
 // # Performance
 //
@@ -226,8 +250,8 @@
 // times the SDK's spans per second with gzip off and 1.03 to 1.26 times with
 // gzip on (benchstat medians of several runs), at the same bytes per span
 // and with a third of its allocations.
-// Both spend most of the exporter's time in protobuf marshalling and gzip,
-// which they share (otlptracehttp's client):
+// Both spend most of the exporter's time in protobuf marshalling and gzip
+// (the same libraries, google.golang.org/protobuf and compress/gzip):
 //
 //	go test -run '^$' -bench . -benchmem -count=6 ./processors/otlpexport/ > /tmp/otlp-bench.txt
 //	benchstat -col /impl /tmp/otlp-bench.txt

@@ -13,11 +13,14 @@ import (
 )
 
 // Environment variables read by [New], [NewFromEnv] and [InstallFromEnv]
-// alike, besides those that the OpenTelemetry OTLP/HTTP client reads itself
-// (endpoint, headers, insecure). The COZELOOP_* credentials name the
-// destination only when no option does and neither OTLP endpoint variable
-// is set: an OTLP endpoint variable wins, and a warning says the COZELOOP_*
-// credentials are ignored.
+// alike, besides the certificate variables (see [New]). The OTLP ones are
+// read as the OpenTelemetry specification writes them, except
+// OTEL_EXPORTER_OTLP_[TRACES_]INSECURE, which applies only to OTLP/gRPC and
+// is not read (the endpoint's scheme decides), and
+// OTEL_EXPORTER_OTLP_PROTOCOL (always protobuf). The COZELOOP_* credentials
+// name the destination only when no option does and neither OTLP endpoint
+// variable is set: an OTLP endpoint variable wins, and a warning says the
+// COZELOOP_* credentials are ignored.
 const (
 	// EnvTracesEndpoint is the full traces URL, used verbatim.
 	EnvTracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
@@ -25,7 +28,9 @@ const (
 	EnvEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT"
 	// EnvTracesHeaders holds key=value,... headers; it replaces EnvHeaders.
 	EnvTracesHeaders = "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
-	// EnvHeaders holds key=value,... headers (values percent-decoded).
+	// EnvHeaders holds key=value,... headers (values percent-decoded, a
+	// comma in a value written %2C). A malformed value is an error from
+	// [New] naming the variable and the pair's position, never its text.
 	EnvHeaders = "OTEL_EXPORTER_OTLP_HEADERS"
 	// EnvTracesTimeout is the export timeout in milliseconds; it wins over EnvTimeout.
 	EnvTracesTimeout = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"

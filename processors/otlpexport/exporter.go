@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync/atomic"
 	"time"
 
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
@@ -37,7 +34,7 @@ const Version = otelmap.Version
 // one goroutine at a time. A nil *Exporter is shut down: Export counts every
 // item as dropped (processors.DropAfterShutdown) and Shutdown returns nil.
 type Exporter struct {
-	client   otlptrace.Client
+	post     *poster
 	resource *resourcepb.Resource
 	scope    *commonpb.InstrumentationScope
 	policy   retry.Policy
@@ -45,12 +42,7 @@ type Exporter struct {
 	maxReq   int
 	sleep    retry.Sleeper
 	conv     *otelmap.Converter
-	// secrets are the credentials that errors must not show (see scrub).
-	secrets []string
-	// ownTransport is the transport New made, closed at Shutdown; nil when
-	// the caller's client was given.
-	ownTransport *http.Transport
-	stopped      atomic.Bool
+	stopped  atomic.Bool
 	// down is cancelled by Shutdown, interrupting exports in flight
 	// (requests and waits between attempts).
 	down     context.Context
@@ -67,7 +59,9 @@ var _ processors.Exporter = (*Exporter)(nil)
 // The destination is, in order: [WithCozeLoop] (both halves non-empty, else
 // an error) or [WithEndpointURL] among opts; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
 // (used verbatim) or OTEL_EXPORTER_OTLP_ENDPOINT (with /v1/traces appended),
-// with OTEL_EXPORTER_OTLP_[TRACES_]HEADERS; COZELOOP_WORKSPACE_ID with
+// with OTEL_EXPORTER_OTLP_[TRACES_]HEADERS (a malformed value is an error
+// naming the variable and the position of the pair at fault, never its
+// text); COZELOOP_WORKSPACE_ID with
 // COZELOOP_API_TOKEN (and COZELOOP_API_BASE_URL for another site), as
 // [WithCozeLoop]; else https://localhost:4318/v1/traces. When an OTLP
 // endpoint variable and COZELOOP_* credentials are both set, the endpoint
@@ -75,7 +69,11 @@ var _ processors.Exporter = (*Exporter)(nil)
 // the variables, never the token). [NewFromEnv] is the same, except that it
 // returns [ErrNotConfigured] instead of using the default endpoint. One of
 // COZELOOP_WORKSPACE_ID and COZELOOP_API_TOKEN without the other is an
-// error, and so is an endpoint that is not an http or https URL.
+// error, and so is an endpoint that is not an http or https URL. The
+// endpoint's scheme alone chooses TLS: OTEL_EXPORTER_OTLP_[TRACES_]INSECURE
+// is not read (the specification applies it to OTLP/gRPC only). Plain http
+// with headers or a query to a host that is not this machine logs one
+// warning (credentials travel in clear).
 //
 // Other defaults: gzip on unless OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION is
 // "none"; [DefaultTimeout] or OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT
@@ -116,71 +114,13 @@ func build(opts []Option, needDestination bool) (*Exporter, error) {
 		return nil, ErrNotConfigured
 	}
 
-	var hopts []otlptracehttp.Option
-	var headers map[string]string
-	if cfg.headers != nil {
-		headers = mergeHeaders(cfg.headers, nil)
-	}
-	endpoint, source := cfg.endpointURL, "endpoint"
-	if cfg.cozeSet {
-		if endpoint == "" {
-			endpoint, source = cozeEndpoint(cfg), "Coze Loop endpoint"
-		}
-		headers = mergeHeaders(headers, map[string]string{
-			"cozeloop-workspace-id": cfg.cozeWorkspace,
-			"Authorization":         "Bearer " + cfg.cozeToken,
-		})
-	}
-	coze := isCozeLoop(endpoint, cfg.cozeSet, headers)
-	messages := !coze
-	if cfg.messages != nil {
-		messages = *cfg.messages
-	}
-	if endpoint != "" {
-		if err := checkEndpoint(endpoint, source); err != nil {
-			return nil, err
-		}
-		hopts = append(hopts, otlptracehttp.WithEndpointURL(endpoint))
-	} else if name, v := envLookup(EnvTracesEndpoint, EnvEndpoint); name != "" {
-		if err := checkEndpoint(v, name); err != nil {
-			return nil, err
-		}
-	}
-	if headers != nil {
-		hopts = append(hopts, otlptracehttp.WithHeaders(headers))
-	}
-	if cfg.gzip == nil || *cfg.gzip {
-		hopts = append(hopts, otlptracehttp.WithCompression(otlptracehttp.GzipCompression))
-	} else {
-		hopts = append(hopts, otlptracehttp.WithCompression(otlptracehttp.NoCompression))
-	}
-	secrets := credentials(headers, envHeaders(), cfg.cozeToken)
-	var checkRedirect func(*http.Request, []*http.Request) error
-	if cfg.httpClient != nil {
-		checkRedirect = cfg.httpClient.CheckRedirect
-	}
-	base, err := baseTransport(cfg.httpClient)
+	post, coze, err := newPoster(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	own, _ := base.(*http.Transport)
-	if cfg.httpClient != nil && cfg.httpClient.Transport != nil {
-		own = nil // the caller's, not ours to close
-	}
-	hopts = append(hopts,
-		// Always protobuf: Coze Loop rejects spec OTLP/JSON, so
-		// OTEL_EXPORTER_OTLP_PROTOCOL=http/json is not honoured.
-		otlptracehttp.WithEncoding(otlptracehttp.EncodingProtobuf),
-		otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}),
-		// The inspector lets 3xx replies through, so that the client
-		// follows redirects (with the caller's policy, if any) and only the
-		// final reply is interpreted.
-		otlptracehttp.WithHTTPClient(&http.Client{Transport: &inspector{base: base, secrets: secrets}, CheckRedirect: checkRedirect}),
-		otlptracehttp.WithMaxRequestSize(0x7fffffff), // we split instead
-	)
-	client := otlptracehttp.NewClient(hopts...)
-	if err := client.Start(context.Background()); err != nil {
-		return nil, fmt.Errorf("otlpexport: %w", err)
+	messages := !coze
+	if cfg.messages != nil {
+		messages = *cfg.messages
 	}
 
 	policy := retry.Policy{MaxAttempts: 1}
@@ -190,17 +130,15 @@ func build(opts []Option, needDestination bool) (*Exporter, error) {
 	down, shutdown := context.WithCancel(context.Background())
 	conv := otelmap.New(otelmap.Config{CozeLoop: coze, Messages: messages, ServiceName: cfg.serviceName, Resource: cfg.resource})
 	return &Exporter{
-		down:         down,
-		shutdown:     shutdown,
-		client:       client,
-		resource:     conv.Resource(),
-		scope:        conv.Scope(),
-		policy:       policy,
-		timeout:      cfg.timeout,
-		maxReq:       cfg.maxRequest,
-		conv:         conv,
-		secrets:      secrets,
-		ownTransport: own,
+		down:     down,
+		shutdown: shutdown,
+		resource: conv.Resource(),
+		scope:    conv.Scope(),
+		policy:   policy,
+		timeout:  cfg.timeout,
+		maxReq:   cfg.maxRequest,
+		conv:     conv,
+		post:     post,
 	}, nil
 }
 
@@ -317,11 +255,9 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	if err := e.client.Stop(ctx); err != nil && (len(errs) == 0 || !errors.Is(errs[0], err)) {
+	if err := ctx.Err(); err != nil && (len(errs) == 0 || !errors.Is(errs[0], err)) {
 		errs = append(errs, err)
 	}
-	if e.ownTransport != nil {
-		e.ownTransport.CloseIdleConnections()
-	}
+	e.post.closeIdle()
 	return errors.Join(errs...)
 }

@@ -83,7 +83,11 @@ func WithEndpointURL(u string) Option {
 // replace OTEL_EXPORTER_OTLP_HEADERS (as in the OpenTelemetry exporter);
 // several WithHeaders and [WithCozeLoop] add up, [WithCozeLoop]'s winning.
 // Keys are canonicalised (authorization and Authorization are one header);
-// among spellings of one key in one map, the last in byte order wins.
+// among spellings of one key in one map, the last in byte order wins. [New]
+// fails on a key that is not an HTTP header name and on a value holding a
+// control character (CR, LF, NUL, ...). The headers go only to the
+// endpoint's origin (see [WithHTTPClient]), and their values never appear in
+// errors or logs.
 func WithHeaders(h map[string]string) Option {
 	h = maps.Clone(h)
 	return optionFunc(func(c *config) {
@@ -113,7 +117,9 @@ func WithTimeout(d time.Duration) Option {
 
 // WithRetry sets the backoff between attempts: initial after the first
 // failure, doubling, capped at max (plus up to 20 % jitter). A Retry-After
-// from the server is honoured when longer. Values <= 0 keep the defaults.
+// from the server is honoured when longer. Values <= 0 keep the defaults;
+// waits too long for a Duration saturate at the longest one rather than
+// overflow.
 func WithRetry(initial, max time.Duration) Option {
 	return optionFunc(func(c *config) {
 		c.retryOff = false
@@ -162,8 +168,11 @@ func WithResourceAttributes(attrs map[string]string) Option {
 
 // WithHTTPClient sends requests through client's transport (for a proxy,
 // custom TLS or instrumentation), following redirects with its
-// CheckRedirect policy. Its Timeout is not used: [WithTimeout] bounds each
-// export. A nil client keeps the default transport.
+// CheckRedirect policy after the exporter's own: a redirect from https to
+// http is refused, and once a redirect leaves the endpoint's origin
+// (scheme, host and port) the configured headers stay behind. Its Timeout
+// is not used: [WithTimeout] bounds each export. A nil client keeps the
+// default transport.
 func WithHTTPClient(client *http.Client) Option {
 	return optionFunc(func(c *config) { c.httpClient = client })
 }

@@ -3,14 +3,18 @@ package otlpexport
 import (
 	"cmp"
 	"encoding/base64"
-	"net/http"
+	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // redacted stands for a credential in errors.
 const redacted = "[REDACTED]"
+
+// cutMark ends server text that was cut to fit an error message.
+const cutMark = "…[truncated]"
 
 // minSecretLen is the shortest credential part that is redacted: shorter
 // ones ("Bearer" alone leaves none) would blank out ordinary words.
@@ -26,23 +30,72 @@ type scrubbed struct {
 func (e *scrubbed) Error() string { return e.msg }
 func (e *scrubbed) Unwrap() error { return e.err }
 
-// isCredentialHeader reports whether a header carries a credential:
-// Authorization, and any header naming a token, key, secret, password,
-// cookie or auth.
-func isCredentialHeader(k string) bool {
-	lk := strings.ToLower(k)
-	for _, w := range []string{"auth", "token", "key", "secret", "password", "cookie"} {
-		if strings.Contains(lk, w) {
-			return true
-		}
-	}
-	return false
+// scrubber removes the exporter's secrets from text bound for errors and
+// logs: every configured header value (whatever the header's name: an
+// x-honeycomb-team or uptrace-dsn value is as secret as an Authorization),
+// the credential after a scheme (Bearer, Token, ...), a Basic credential
+// decoded, every query value of the endpoint and its user information; each
+// as written, percent-encoded and JSON-escaped, since a server may echo it in
+// any of these forms. ASCII letters match in any case. It is shared by
+// concurrent exports and never modified after [newScrubber].
+type scrubber struct {
+	secrets []string // longest first, each at least minSecretLen bytes
+	longest int
 }
 
-// credentialParts returns what of a credential header's value must never
-// appear in errors: the whole value; the credential after the scheme,
-// whatever the scheme ("Bearer", "bearer", "Token", ...); for Basic, the
-// decoded user:password and the password.
+// newScrubber returns the scrubber of the header values of the given sets,
+// the secrets of endpoint (a URL, or "") and the extra values.
+func newScrubber(endpoint string, headers []map[string]string, extra ...string) scrubber {
+	var out []string
+	add := func(s string) {
+		for _, v := range variants(s) {
+			if len(v) >= minSecretLen && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	for _, h := range headers {
+		for _, v := range h {
+			for _, p := range credentialParts(v) {
+				add(p)
+			}
+		}
+	}
+	for _, s := range urlSecrets(endpoint) {
+		add(s)
+	}
+	for _, s := range extra {
+		add(strings.TrimSpace(s))
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+	sc := scrubber{secrets: out}
+	if len(out) > 0 {
+		sc.longest = len(out[0])
+	}
+	return sc
+}
+
+// variants returns s as written, percent-encoded (as a query or a path
+// writes it) and JSON-escaped (with and without HTML escapes).
+func variants(s string) []string {
+	v := []string{s, url.QueryEscape(s), url.PathEscape(s)}
+	if b, err := json.Marshal(s); err == nil {
+		v = append(v, string(b[1:len(b)-1]))
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(s) == nil {
+		t := strings.TrimSuffix(b.String(), "\n")
+		v = append(v, t[1:len(t)-1])
+	}
+	return v
+}
+
+// credentialParts returns what of a header value must never appear in
+// errors: the whole value; the credential after the scheme, whatever the
+// scheme ("Bearer", "bearer", "Token", ...); for Basic, the decoded
+// user:password and the password.
 func credentialParts(v string) []string {
 	v = strings.TrimSpace(v)
 	parts := []string{v}
@@ -63,51 +116,93 @@ func credentialParts(v string) []string {
 	return parts
 }
 
-// credentials returns the secrets of the credential headers among the
-// given header sets plus the extra tokens, longest first, so that a whole
-// value is redacted before its parts.
-func credentials(headers, env map[string]string, extra ...string) []string {
-	var out []string
-	add := func(s string) {
-		if len(s) >= minSecretLen && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
+// urlSecrets returns the secrets of an endpoint URL: each query value, as
+// decoded and as written, the raw query, and the user information.
+func urlSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
 	}
-	for _, h := range []map[string]string{headers, env} {
-		for k, v := range h {
-			if isCredentialHeader(k) {
-				for _, p := range credentialParts(v) {
-					add(p)
-				}
+	var out []string
+	if u.RawQuery != "" {
+		out = append(out, u.RawQuery)
+		for pair := range strings.SplitSeq(u.RawQuery, "&") {
+			_, v, _ := strings.Cut(pair, "=")
+			out = append(out, v)
+			if d, err := url.QueryUnescape(v); err == nil {
+				out = append(out, d)
 			}
 		}
 	}
-	for _, s := range extra {
-		add(strings.TrimSpace(s))
+	if u.User != nil {
+		out = append(out, u.User.String(), u.User.Username())
+		if pw, ok := u.User.Password(); ok {
+			out = append(out, pw)
+		}
 	}
-	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
 	return out
 }
 
-// scrub removes from msg the secrets and the credentials of the request
-// headers h (see credentialParts), matching ASCII letters in any case.
-func scrub(msg string, h http.Header, secrets []string) string {
-	all := slices.Clone(secrets) // secrets is shared by concurrent exports
-	for k, vs := range h {
-		if !isCredentialHeader(k) {
-			continue
-		}
-		for _, v := range vs {
-			all = append(all, credentialParts(v)...)
+// clean removes every secret from s.
+func (sc scrubber) clean(s string) string {
+	for _, sec := range sc.secrets {
+		s = replaceFold(s, sec, redacted)
+	}
+	return s
+}
+
+// quote returns server text s for an error message, at most about limit
+// bytes of valid UTF-8: scrubbed first, then cut, and what is left at the
+// cut of a secret that straddled it redacted too. Only the first limit plus
+// the longest secret's length bytes of s are read, enough to find every
+// secret that starts before the cut.
+func (sc scrubber) quote(s string, limit int) string {
+	window := s
+	cut := false
+	if n := limit + sc.longest; len(window) > n {
+		window, cut = window[:n], true
+	}
+	t := strings.ToValidUTF8(sc.clean(window), "\uFFFD")
+	if len(t) > limit {
+		t, cut = t[:cutPoint(t, max(limit-len(cutMark), 0))], true
+	}
+	if !cut {
+		return t
+	}
+	return sc.redactTail(t) + cutMark
+}
+
+// redactTail replaces the longest end of s that is the start of a secret
+// (ASCII letters in any case): what is left of a secret that straddled the
+// point where s was cut.
+func (sc scrubber) redactTail(s string) string {
+	best := 0
+	for _, sec := range sc.secrets {
+		for i := min(len(sec)-1, len(s)); i > best; i-- {
+			if asciiEqualFold(s[len(s)-i:], sec[:i]) {
+				best = i
+				break
+			}
 		}
 	}
-	slices.SortFunc(all, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	for _, s := range all {
-		if len(s) >= minSecretLen {
-			msg = replaceFold(msg, s, redacted)
-		}
+	if best == 0 {
+		return s
 	}
-	return msg
+	return s[:len(s)-best] + redacted
+}
+
+// cutPoint returns where to cut s near n (n <= len(s)): at the start of the
+// rune n falls in, or before a redaction mark that n falls in, so that both
+// stay whole.
+func cutPoint(s string, n int) int {
+	lo := max(n-len(redacted)+1, 0)
+	if i := strings.Index(s[lo:min(n+len(redacted)-1, len(s))], redacted); i >= 0 && lo+i < n {
+		return lo + i
+	}
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
 }
 
 // replaceFold replaces every occurrence of old in s, ASCII letters matched
@@ -157,23 +252,4 @@ func asciiEqualFold(a, b string) bool {
 		}
 	}
 	return true
-}
-
-// envHeaders returns the headers the OpenTelemetry client reads from the
-// environment: OTEL_EXPORTER_OTLP_TRACES_HEADERS, else
-// OTEL_EXPORTER_OTLP_HEADERS, parsed as it parses them (key=value pairs
-// separated by commas, values percent-decoded).
-func envHeaders() map[string]string {
-	v := envFirst(EnvTracesHeaders, EnvHeaders)
-	if v == "" {
-		return nil
-	}
-	out := map[string]string{}
-	for k, val := range pairs(v) {
-		if u, err := url.PathUnescape(val); err == nil {
-			val = u
-		}
-		out[k] = strings.TrimSpace(val)
-	}
-	return out
 }

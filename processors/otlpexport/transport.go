@@ -1,176 +1,201 @@
 package otlpexport
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/agenttrace/agenttrace-go/internal/retry"
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 	"github.com/agenttrace/agenttrace-go/processors"
 )
 
-// The OpenTelemetry client (otlptracehttp) builds, compresses and posts the
-// request, but it ignores the body of a 2xx reply (Coze Loop answers errors
-// with HTTP 200 and {"code":...,"msg":...}) and does not retry refused or
-// reset connections. So it runs with its own retries off, over an
-// [inspector] transport that reads every reply into an [outcome]; Exporter
-// retries around it with internal/retry.
+// The exporter posts its requests itself (protobuf, gzip, headers) rather
+// than through the OpenTelemetry client (otlptracehttp): that client parses
+// OTEL_EXPORTER_OTLP_HEADERS on its own and logs a malformed value, token
+// and all, to stderr; it lets OTEL_EXPORTER_OTLP_INSECURE turn an https://
+// endpoint into http://; it ignores the body of a 2xx reply (Coze Loop
+// answers errors with HTTP 200 and {"code":...,"msg":...}); and it does not
+// retry refused or reset connections. Exporter retries with internal/retry.
 
 // maxReplyBytes bounds how much of a reply body is read.
 const maxReplyBytes = 64 << 10
 
-// outcome is what the inspector learned about one attempt.
-type outcome struct {
-	seen     bool  // a reply or a transport error was observed
-	err      error // the failure, already free of credentials; nil for success
-	retry    bool
-	after    time.Duration
-	rejected int64  // spans the server rejected in a partial success
-	message  string // the server's partial-success message
-	redirect string // the last redirect followed, for errors
+// userAgent is sent with every request.
+const userAgent = "agenttrace-go-otlpexport/" + Version
+
+// poster sends request bodies to the endpoint.
+type poster struct {
+	client   *http.Client
+	endpoint *url.URL    // without user information
+	headers  http.Header // the configured headers, sent to the endpoint's origin only
+	gzip     bool
+	scrub    scrubber
+	// own is the transport New made, whose idle connections Shutdown
+	// closes; nil when the caller's client was given.
+	own *http.Transport
 }
 
-type outcomeKey struct{}
-
-// inspector is the http.RoundTripper under the OpenTelemetry client. It
-// interprets the reply, records it in the request context's outcome, and
-// hands the client an empty 200 so that the outcome alone decides. A
-// redirect is handed over as it is, so that the http.Client follows it (as
-// net/http and otlptracehttp do: 307 and 308 post the body again, 301, 302
-// and 303 turn into a GET) and the inspector sees the next reply.
-type inspector struct {
-	base http.RoundTripper
-	// secrets are credentials to keep out of errors besides the request's
-	// own credential headers.
-	secrets []string
+// closeIdle closes the idle connections of a transport New made.
+func (p *poster) closeIdle() {
+	if p.own != nil {
+		p.own.CloseIdleConnections()
+	}
 }
 
-// RoundTrip sends req through the base transport and records the reply.
-func (t *inspector) RoundTrip(req *http.Request) (*http.Response, error) {
-	o, _ := req.Context().Value(outcomeKey{}).(*outcome)
-	resp, err := t.base.RoundTrip(req)
-	if o == nil {
-		return resp, err
+// gzipWriters reuses compressors between requests.
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
+// encode marshals the request for spans and compresses it if configured.
+func (p *poster) encode(req *coltracepb.ExportTraceServiceRequest) ([]byte, error) {
+	raw, err := proto.Marshal(req)
+	if err != nil || !p.gzip {
+		return raw, err
 	}
-	if err == nil && isRedirect(resp) {
-		o.redirect = resp.Status + " to " + resp.Header.Get("Location")
-		return resp, nil
-	}
-	o.seen = true
-	if err != nil {
-		o.err = &scrubbed{msg: "otlpexport: " + scrub(err.Error(), req.Header, t.secrets), err: err}
-		// Refused, reset and timed-out connections, and unknown hosts,
-		// may succeed later (the context bounds the retries); a bad
-		// certificate or an unsupported scheme will not.
-		o.retry = req.Context().Err() == nil && !permanentTransportError(err)
+	var b bytes.Buffer
+	b.Grow(len(raw)/4 + 64)
+	gz := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(gz)
+	gz.Reset(&b)
+	if _, err := gz.Write(raw); err != nil {
 		return nil, err
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
-	resp.Body.Close()
-	interpret(o, resp, body)
-	if o.err != nil {
-		msg := o.err.Error()
-		if o.redirect != "" {
-			msg += " (after a redirect: " + o.redirect + ")"
-		}
-		o.err = errors.New(scrub(msg, req.Header, t.secrets))
+	if err := gz.Close(); err != nil {
+		return nil, err
 	}
-	o.message = scrub(o.message, req.Header, t.secrets)
-	return &http.Response{
-		Status: "200 OK", StatusCode: http.StatusOK,
-		Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
-		Header: http.Header{}, Body: http.NoBody, ContentLength: 0, Request: req,
-	}, nil
+	gz.Reset(io.Discard)
+	return b.Bytes(), nil
 }
 
-// isRedirect reports whether the http.Client follows resp: a 301, 302, 303,
-// 307 or 308 with a Location.
-func isRedirect(resp *http.Response) bool {
-	switch resp.StatusCode {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
-		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return resp.Header.Get("Location") != ""
+// attempt posts body once and reads the reply into an outcome whose error
+// is already free of credentials.
+func (p *poster) attempt(ctx context.Context, body []byte) outcome {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.endpoint.String(), bytes.NewReader(body))
+	if err != nil {
+		return outcome{err: errors.New("otlpexport: build request: " + p.scrub.quote(err.Error(), maxReplyText))}
 	}
-	return false
+	for k, vs := range p.headers {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Content-Type", "application/x-protobuf")
+	req.Header.Set("User-Agent", userAgent)
+	if p.gzip {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		if resp != nil { // the redirect policy refused to go on
+			resp.Body.Close()
+		}
+		return p.transportFailure(ctx, err, resp != nil)
+	}
+	reply, _ := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
+	resp.Body.Close()
+	o := interpret(resp, reply, p.scrub)
+	if o.err != nil {
+		if via := resp.Request; via != nil && via.Response != nil {
+			o.err = errors.New(o.err.Error() + " (after a redirect: " + p.redirectNote(via) + ")")
+		}
+	}
+	return o
+}
+
+// transportFailure describes a request that got no reply to interpret: a
+// transport error (refused, reset and timed-out connections, and unknown
+// hosts, may succeed later; a bad certificate or an unsupported scheme will
+// not) or the redirect policy's refusal (never retried).
+func (p *poster) transportFailure(ctx context.Context, err error, redirect bool) outcome {
+	cause := err
+	if ue, ok := safetext.As[*url.Error](err); ok && ue != nil {
+		cause = ue.Err
+	}
+	var unwrapTo error // the message may quote a reply: keep only a context error
+	switch {
+	case safetext.Is(err, context.DeadlineExceeded):
+		unwrapTo = context.DeadlineExceeded
+	case safetext.Is(err, context.Canceled):
+		unwrapTo = context.Canceled
+	}
+	msg := "otlpexport: " + p.scrub.quote(safetext.Error(err), maxReplyText)
+	return outcome{
+		err:   &scrubbed{msg: msg, err: unwrapTo},
+		retry: !redirect && ctx.Err() == nil && !permanentTransportError(cause),
+	}
+}
+
+// redirectNote describes the redirect that led to req, for errors: the
+// status and the new location without its user information or query.
+func (p *poster) redirectNote(req *http.Request) string {
+	loc := *req.URL
+	loc.User, loc.RawQuery, loc.ForceQuery, loc.Fragment, loc.RawFragment = nil, "", false, "", ""
+	return p.scrub.quote(req.Response.Status, maxStatusText) + " to " + p.scrub.quote(loc.String(), maxReplyText)
 }
 
 // permanentTransportError reports whether a transport error cannot be
 // fixed by retrying: a TLS certificate the client does not trust (or that
 // does not match the host), a server that does not speak TLS on an https
 // URL, a URL scheme the transport does not support (after a redirect, say).
+// The search of err's chain is bounded (an error that wraps itself ends it).
 func permanentTransportError(err error) bool {
-	var verr *tls.CertificateVerificationError
-	var unknown x509.UnknownAuthorityError
-	var host x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var record tls.RecordHeaderError
-	if errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &host) ||
-		errors.As(err, &invalid) || errors.As(err, &record) {
+	if _, ok := safetext.As[*tls.CertificateVerificationError](err); ok {
 		return true
 	}
-	msg := err.Error()
+	if _, ok := safetext.As[x509.UnknownAuthorityError](err); ok {
+		return true
+	}
+	if _, ok := safetext.As[x509.HostnameError](err); ok {
+		return true
+	}
+	if _, ok := safetext.As[x509.CertificateInvalidError](err); ok {
+		return true
+	}
+	if _, ok := safetext.As[tls.RecordHeaderError](err); ok {
+		return true
+	}
+	msg := safetext.Error(err)
 	return strings.Contains(msg, "unsupported protocol scheme") ||
 		strings.Contains(msg, "server gave HTTP response to HTTPS client")
 }
 
-// clientError wraps an error of the OpenTelemetry client (one that no
-// reply explains, such as too many redirects), scrubbed of credentials. It
-// unwraps to a context error only: the client's own text may quote a reply.
-func (e *Exporter) clientError(err error) error {
-	var cause error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		cause = context.DeadlineExceeded
-	case errors.Is(err, context.Canceled):
-		cause = context.Canceled
-	}
-	return &scrubbed{msg: "otlpexport: " + scrub(err.Error(), nil, e.secrets), err: cause}
-}
-
 // send posts one request's spans, retrying as the policy allows within ctx.
 func (e *Exporter) send(ctx context.Context, spans []*tracepb.Span) error {
-	req := []*tracepb.ResourceSpans{{
+	body, err := e.post.encode(&coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
 		Resource:   e.resource,
 		ScopeSpans: []*tracepb.ScopeSpans{{Scope: e.scope, Spans: spans}},
-	}}
+	}}})
+	if err != nil {
+		return &processors.PartialError{Dropped: len(spans), Reason: processors.DropExportFailed,
+			Err: errors.New("otlpexport: encode request: " + safetext.Error(err))}
+	}
 	var last outcome
-	var mu sync.Mutex // the client may run the transport on another goroutine
-	err := e.policy.Do(ctx, e.sleep, func(ctx context.Context) error {
-		o := &outcome{}
-		upErr := e.client.UploadTraces(context.WithValue(ctx, outcomeKey{}, o), req)
-		mu.Lock()
-		defer mu.Unlock()
-		last = *o
+	err = e.policy.Do(ctx, e.sleep, func(ctx context.Context) error {
+		last = e.post.attempt(ctx, body)
 		switch {
-		case o.err != nil:
-			if o.retry {
-				return retry.Retryable(o.err, o.after)
-			}
-			return retry.Permanent(o.err)
-		case !o.seen && upErr != nil:
-			if ctx.Err() != nil {
-				return retry.Permanent(ctx.Err())
-			}
-			return retry.Permanent(e.clientError(upErr))
+		case last.err == nil:
+			return nil
+		case last.retry:
+			return retry.Retryable(last.err, last.after)
 		}
-		return nil
+		return retry.Permanent(last.err)
 	})
 	if err != nil {
 		return &processors.PartialError{Dropped: len(spans), Reason: processors.DropExportFailed, Err: err}
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	if last.rejected > 0 || last.message != "" {
-		n := int(min(last.rejected, int64(len(spans))))
+		n := int(min(max(last.rejected, 0), int64(len(spans))))
 		msg := "otlpexport: server rejected " + strconv.FormatInt(last.rejected, 10) + " spans"
 		if last.message != "" {
 			msg += ": " + last.message

@@ -14,7 +14,7 @@ import (
 )
 
 // TestRedirectFollowed checks that 307 and 308 replies are followed as
-// net/http (and otlptracehttp) follow them: the body is posted again to the
+// net/http follows them: the body is posted again to the
 // new location, whose reply alone decides.
 func TestRedirectFollowed(t *testing.T) {
 	for _, code := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
@@ -62,7 +62,7 @@ func TestPermanentTransportErrors(t *testing.T) {
 	for _, tt := range []struct{ name, url, want string }{
 		{"certificate", tlsSrv.URL + "/v1/traces", "certificate"},
 		{"scheme", ftp.URL + "/v1/traces", "unsupported protocol scheme"},
-		{"http server on https", strings.Replace(plain.URL, "http://", "https://", 1) + "/v1/traces", "does not look like a TLS handshake"},
+		{"http server on https", strings.Replace(plain.URL, "http://", "https://", 1) + "/v1/traces", "server gave HTTP response to HTTPS client"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			exp, sl := newFaultExporter(t, tt.url)
