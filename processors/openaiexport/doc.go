@@ -120,7 +120,17 @@
 // program, and neither errors nor logs ever contain an API key, whole or in
 // part (an echo of the key in a server's answer or status line is redacted,
 // also where the quoted part of the answer is cut), nor the endpoint URL's
-// user information (user name and password), which is never quoted.
+// user information (user name and password), which is never quoted. The
+// organization and project values and the endpoint's query values are
+// redacted the same way, and each secret also as percent-encoded and
+// JSON-escaped.
+//
+// A key, organization or project holding a control character (CR, LF, NUL),
+// which net/http refuses in a header, fails each POST at once, without
+// retries; [New] warns about the exporter's own. An endpoint that is plain
+// http to a host other than this machine (localhost, a loopback address)
+// gets one warning at New: the key would travel in clear. See
+// [WithHTTPClient] for redirects.
 //
 // Malformed items (a trace start without a trace, a span end without a span,
 // a span with no trace, such as a zero tracing.Span, or whose data is a nil

@@ -99,7 +99,9 @@ func New(opts ...Option) *Exporter {
 	if cfg.payloadRules != nil {
 		e.rules = *cfg.payloadRules
 	}
-	if e.client == nil {
+	if e.client != nil {
+		e.client = guardClient(e.client)
+	} else {
 		e.client = &http.Client{
 			Timeout: 60 * time.Second,
 			// Like Python's httpx client: a 3xx answer is a failure to retry.
@@ -109,6 +111,7 @@ func New(opts ...Option) *Exporter {
 	}
 	e.stopping, e.stop = context.WithCancel(context.Background())
 	e.aborting, e.abort = context.WithCancel(context.Background())
+	e.warnAtNew()
 	return e
 }
 

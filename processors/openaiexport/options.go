@@ -69,7 +69,11 @@ func WithEndpoint(url string) Option { return optionFunc(func(c *config) { c.end
 
 // WithHTTPClient sets the client used to post. A nil client keeps the
 // default, a client with a 60-second timeout that treats a redirect as a
-// failure to retry, as the Python SDK's client does.
+// failure to retry, as the Python SDK's client does. The exporter posts
+// through a copy of client whose redirect policy is client's own and then
+// the exporter's: a redirect from https to http fails the POST (without a
+// retry), and once a redirect leaves the endpoint's origin (scheme, host
+// and port), the key, organization and project headers stay behind.
 func WithHTTPClient(client *http.Client) Option {
 	return optionFunc(func(c *config) { c.client = client })
 }

@@ -2,6 +2,7 @@ package openaiexport
 
 import (
 	"cmp"
+	"encoding/json"
 	"io"
 	"net/url"
 	"slices"
@@ -13,21 +14,72 @@ import (
 const redactedMark = "[REDACTED]"
 
 // redactor removes secrets, longest first, from text bound for errors and
-// logs: the API keys and the endpoint's user information.
+// logs: the API keys, the organization and project header values, the
+// endpoint's user information and query values; each as written,
+// percent-encoded and JSON-escaped, since a server may echo it in any of
+// these forms.
 type redactor []string
 
 // redactorFor returns the redactor for a POST with key: it knows key, the
-// exporter's own key and the endpoint's user information.
+// exporter's own key, organization and project, and the endpoint's user
+// information and query values.
 func (e *Exporter) redactorFor(key string) redactor {
-	r := make(redactor, 0, 2+len(e.userinfo))
-	for _, s := range append([]string{key, e.apiKey}, e.userinfo...) {
-		if s != "" && !slices.Contains(r, s) {
-			r = append(r, s)
+	r := make(redactor, 0, 4+len(e.userinfo))
+	add := func(s string, minLen int) {
+		for _, v := range variants(s) {
+			if len(v) >= minLen && !slices.Contains(r, v) {
+				r = append(r, v)
+			}
 		}
+	}
+	add(key, 1)
+	add(e.apiKey, 1)
+	for _, s := range append([]string{e.org, e.project}, e.userinfo...) {
+		add(s, minUserinfoSecret)
+	}
+	for _, s := range querySecrets(e.url) {
+		add(s, minUserinfoSecret)
 	}
 	// Longest first, so that a secret holding another is removed whole.
 	slices.SortStableFunc(r, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	return r
+}
+
+// variants returns s as written, percent-encoded (as a query or a path
+// writes it) and JSON-escaped (with and without HTML escapes); none for "".
+func variants(s string) []string {
+	if s == "" {
+		return nil
+	}
+	v := []string{s, url.QueryEscape(s), url.PathEscape(s)}
+	if b, err := json.Marshal(s); err == nil {
+		v = append(v, string(b[1:len(b)-1]))
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(s) == nil {
+		t := strings.TrimSuffix(b.String(), "\n")
+		v = append(v, t[1:len(t)-1])
+	}
+	return v
+}
+
+// querySecrets returns the secrets of u's query: the raw query and each
+// value, as written and decoded.
+func querySecrets(u *url.URL) []string {
+	if u == nil || u.RawQuery == "" {
+		return nil
+	}
+	out := []string{u.RawQuery}
+	for pair := range strings.SplitSeq(u.RawQuery, "&") {
+		_, v, _ := strings.Cut(pair, "=")
+		out = append(out, v)
+		if d, err := url.QueryUnescape(v); err == nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // redact replaces every occurrence of every secret in s.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/agenttrace/agenttrace-go/internal/retry"
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // maxErrorBody bounds how much of an error response is quoted in errors.
@@ -47,7 +48,7 @@ func (e *Exporter) post(ctx context.Context, key string, body []byte, items int)
 		e.log().Debug("agenttrace: OpenAI traces export attempt failed",
 			slog.Int("attempt", attempt), slog.Int("items", items),
 			slog.String("error", safe.Error()))
-		if re, ok := errors.AsType[*retry.Error](err); ok {
+		if re, ok := safetext.As[*retry.Error](err); ok && re != nil {
 			return &retry.Error{Err: safe, Retry: re.Retry, After: re.After}
 		}
 		return safe
@@ -64,6 +65,9 @@ func (e *Exporter) post(ctx context.Context, key string, body []byte, items int)
 func (e *Exporter) postOnce(ctx context.Context, key string, body []byte, red redactor) error {
 	if e.url == nil {
 		return retry.Permanent(errInvalidEndpoint)
+	}
+	if err := checkHeaderValues(key, e.org, e.project); err != nil {
+		return retry.Permanent(err) // net/http refuses the request, every time
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", bytes.NewReader(body))
 	if err != nil {
@@ -84,12 +88,15 @@ func (e *Exporter) postOnce(ctx context.Context, key string, body []byte, red re
 	resp, err := e.client.Do(req)
 	if err != nil {
 		// The *url.Error of Do quotes the URL with its user name: give the
-		// safe URL instead.
-		if ue, ok := errors.AsType[*url.Error](err); ok {
+		// safe URL instead. The chain is searched with bounded walks (an
+		// error of the caller's transport may wrap itself), and the
+		// error kept is its text alone.
+		if ue, ok := safetext.As[*url.Error](err); ok && ue != nil {
 			err = ue.Err
 		}
-		err = fmt.Errorf("openaiexport: POST %s: %w", e.safeEndpoint, err)
-		if ctx.Err() != nil {
+		refused := safetext.Is(err, errRedirectToHTTP)
+		err = errors.New("openaiexport: POST " + e.safeEndpoint + ": " + safetext.Error(err))
+		if ctx.Err() != nil || refused {
 			return retry.Permanent(err)
 		}
 		return retry.Retryable(err, 0)

@@ -24,26 +24,31 @@ var errRedirectToHTTP = errors.New("refused to follow a redirect from https to h
 // does.
 var errTooManyRedirects = errors.New("stopped after 10 redirects")
 
-// redirectPolicy returns the CheckRedirect of the exporter's client: never
-// from https to anything but https; once a hop leaves the endpoint's origin
-// (scheme, host and port), none of the configured header names goes with it
-// or with any later hop; then next, the policy of the caller's client, or
-// net/http's default limit of 10 redirects.
+// redirectPolicy returns the CheckRedirect of the exporter's client: next,
+// the policy of the caller's client, or net/http's default limit of 10
+// redirects; then never from https to anything but https, and once a hop
+// leaves the endpoint's origin (scheme, host and port), none of the
+// configured header names goes with it or with any later hop.
 func redirectPolicy(names []string, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		if len(via) > 0 && strings.EqualFold(via[len(via)-1].URL.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") {
+		switch {
+		case next != nil:
+			if err := next(req, via); err != nil {
+				return err
+			}
+		case len(via) >= 10:
+			return errTooManyRedirects
+		}
+		if len(via) == 0 {
+			return nil
+		}
+		if strings.EqualFold(via[len(via)-1].URL.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") {
 			return errRedirectToHTTP
 		}
-		if len(via) > 0 && leftOrigin(via[0].URL, append(via[1:len(via):len(via)], req)) {
+		if leftOrigin(via[0].URL, append(via[1:len(via):len(via)], req)) {
 			for _, k := range names {
 				req.Header.Del(k)
 			}
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errTooManyRedirects
 		}
 		return nil
 	}
