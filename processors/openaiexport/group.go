@@ -2,7 +2,6 @@ package openaiexport
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 
 	"github.com/agenttrace/agenttrace-go/internal/safetext"
@@ -62,7 +61,7 @@ func (e *Exporter) group(items []processors.Item) ([]*group, []error) {
 			continue
 		}
 		if err != nil {
-			if _, isMalformed := errors.AsType[*malformedError](err); isMalformed {
+			if _, isMalformed := safetext.As[*malformedError](err); isMalformed { // bounded: err may wrap a MarshalJSON error that wraps itself
 				malformed.add(err)
 			} else {
 				failed.add(err)
