@@ -181,7 +181,8 @@ func checkEndpoint(raw, source string) error {
 }
 
 // quoteSafe quotes an endpoint for errors: without its user information,
-// query and fragment, or as "(value hidden)" when it cannot be shown safely.
+// query and fragment, or as "(value hidden)" when it cannot be shown safely
+// (an "@" is left, or the URL has no host and holds "@", "?" or "#").
 func quoteSafe(u *url.URL, raw string) string {
 	if u.Host == "" {
 		if strings.ContainsAny(raw, "@?#") {
@@ -191,7 +192,10 @@ func quoteSafe(u *url.URL, raw string) string {
 	}
 	c := *u
 	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
-	return fmt.Sprintf("%q", c.String())
+	if q := c.String(); !strings.Contains(q, "@") { // an "@" left: user information the parser put in the path
+		return fmt.Sprintf("%q", q)
+	}
+	return "(value hidden)"
 }
 
 // cozeEndpoint returns the traces URL of the configured Coze Loop site.

@@ -151,9 +151,10 @@ func (sc scrubber) clean(s string) string {
 	return s
 }
 
-// quote returns server text s for an error message, at most about limit
-// bytes of valid UTF-8: scrubbed first, then cut, and what is left at the
-// cut of a secret that straddled it redacted too. Only the first limit plus
+// quote returns server text s for an error message, valid UTF-8 of at most
+// limit bytes (or of the cut mark's length, if larger) plus one redaction
+// mark: scrubbed first, then cut, and what is left at the cut of a secret
+// that straddled it redacted too. Only the first limit plus
 // the longest secret's length bytes of s are read, enough to find every
 // secret that starts before the cut.
 func (sc scrubber) quote(s string, limit int) string {
@@ -163,11 +164,11 @@ func (sc scrubber) quote(s string, limit int) string {
 		window, cut = window[:n], true
 	}
 	t := strings.ToValidUTF8(sc.clean(window), "\uFFFD")
-	if len(t) > limit {
-		t, cut = t[:cutPoint(t, max(limit-len(cutMark), 0))], true
-	}
-	if !cut {
+	if !cut && len(t) <= limit {
 		return t
+	}
+	if keep := max(limit-len(cutMark), 0); len(t) > keep {
+		t = t[:cutPoint(t, keep)]
 	}
 	return sc.redactTail(t) + cutMark
 }
