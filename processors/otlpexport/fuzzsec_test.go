@@ -162,6 +162,9 @@ func FuzzQuote(f *testing.F) {
 		{"S3cr%3Cb%3E and more text", "<b>", 10},
 		{strings.Repeat("é", 200) + "S3crA", "A", 120},
 		{"[REDACTED] S3crS3crS3cr", "S3cr", 16},
+		// Three secrets shrink the read window below the limit: the cut mark
+		// must still fit the bound.
+		{strings.Repeat("S3crABCDEFGHIJKLMNOP", 3) + strings.Repeat("x", 300), "ABCDEFGHIJKLMNOP", 200},
 		{"", "", 0},
 	} {
 		f.Add(s.text, s.secret, s.limit)
@@ -198,6 +201,7 @@ func FuzzCheckEndpoint(f *testing.F) {
 	for _, s := range [][4]string{
 		{"https", "api.coze.cn", "/v1/traces", "x"}, {"ftp", "h", "/", "y"}, {"http", "", "/p", "z"}, {"", "h:1", "", ""},
 		{"https", "h:99999", "/%zz", "q"}, {"mailto", "", "", ""},
+		{"ftp://x", "h", "/p", "s"}, // the password lands in the path
 	} {
 		f.Add(s[0], s[1], s[2], s[3])
 	}
