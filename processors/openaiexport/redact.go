@@ -117,10 +117,10 @@ func (r redactor) longest() int {
 }
 
 // snippet reads the start of an error answer's body for an error message:
-// about maxErrorBody bytes, valid UTF-8, with the secrets redacted. It reads
-// a secret's length further than it quotes, so that a secret straddling the
-// cut is redacted before the cut, and redacts what is left of a secret at
-// the cut.
+// valid UTF-8 of at most maxErrorBody bytes (plus one redaction mark), with
+// the secrets redacted. It reads a secret's length further than it quotes,
+// so that a secret straddling the cut is redacted before the cut, and
+// redacts what is left of a secret at the cut.
 func (r redactor) snippet(body io.Reader) string {
 	limit := maxErrorBody + r.longest()
 	raw, _ := io.ReadAll(io.LimitReader(body, int64(limit)+1))
@@ -128,7 +128,7 @@ func (r redactor) snippet(body io.Reader) string {
 	if cut {
 		raw = raw[:limit]
 	}
-	s := r.redact(string(raw))
+	s := strings.ToValidUTF8(r.redact(string(raw)), string(utf8.RuneError))
 	if len(s) > maxErrorBody {
 		s = s[:cutPoint(s, maxErrorBody)]
 		cut = true
@@ -136,7 +136,7 @@ func (r redactor) snippet(body io.Reader) string {
 	if cut {
 		s = r.redactTail(s)
 	}
-	return strings.TrimSpace(strings.ToValidUTF8(s, string(utf8.RuneError)))
+	return strings.TrimSpace(s)
 }
 
 // cutPoint returns where to cut s near n: at the start of the rune n falls
