@@ -33,3 +33,18 @@ bench:
 
 quickstart:
 	$(GO) run ./examples/quickstart
+
+## fuzz: run every native Go fuzz target of the repository (each Fuzz*
+## function of a _test.go file, in whichever module holds it) for FUZZTIME
+## each, one after another; `go test` alone runs only their seeds. A failing
+## input is written under the package's testdata/fuzz/, to be committed as a
+## seed once fixed.
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz:
+	@set -e; for d in $$(git grep -l '^func Fuzz' -- '*_test.go' | xargs -n1 dirname | sort -u); do \
+		for f in $$(cd $$d && $(GO) test -list '^Fuzz' . | grep '^Fuzz'); do \
+			echo "== fuzz $$d $$f for $(FUZZTIME)"; \
+			(cd $$d && $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) .); \
+		done; \
+	done
