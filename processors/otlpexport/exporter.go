@@ -13,6 +13,7 @@ import (
 
 	"github.com/agenttrace/agenttrace-go/internal/otelmap"
 	"github.com/agenttrace/agenttrace-go/internal/retry"
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 	"github.com/agenttrace/agenttrace-go/processors"
 )
 
@@ -255,7 +256,7 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	if err := ctx.Err(); err != nil && (len(errs) == 0 || !errors.Is(errs[0], err)) {
+	if err := ctx.Err(); err != nil && (len(errs) == 0 || !safetext.Is(errs[0], err)) {
 		errs = append(errs, err)
 	}
 	e.post.closeIdle()
