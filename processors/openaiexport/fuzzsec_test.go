@@ -64,13 +64,13 @@ func FuzzSnippet(f *testing.F) {
 	})
 }
 
-// FuzzSafeURL checks how the endpoint is printed: never with user
-// information, and with any query replaced by a mark; and that the
-// redactor knows every query value and the password.
+// FuzzSafeURL checks how the endpoint is printed: never with an "@" (so
+// never with user information, wherever the parser put it), never with its
+// query, and that the redactor knows the password.
 func FuzzSafeURL(f *testing.F) {
 	for _, s := range []string{
 		"https://api.openai.com/v1/traces/ingest", "http://user:p%40ss@proxy:8080/x?key=sk-1&b=2", "http://u@h/p?",
-		"https://h/p?%zz", "//user:pw@h", "http://[::1]:80/?q", "http://h/p#frag?x",
+		"https://h/p?%zz", "//user:pw@h", "http://[::1]:80/?q", "http://h/p#frag?x", "a/b://user:pw@host/p",
 	} {
 		f.Add(s)
 	}
@@ -80,11 +80,7 @@ func FuzzSafeURL(f *testing.F) {
 			return
 		}
 		out := safeURL(u)
-		back, err := url.Parse(out)
-		if err != nil {
-			t.Fatalf("safeURL(%q) = %q does not parse: %v", raw, out, err)
-		}
-		if back.User != nil || (back.RawQuery != "" && back.RawQuery != redactedMark) {
+		if strings.Contains(out, "@") || (u.RawQuery != "" && u.RawQuery != redactedMark && strings.Contains(out, "?"+u.RawQuery)) {
 			t.Fatalf("safeURL(%q) = %q keeps user information or a query", raw, out)
 		}
 		r := redactor(append(userinfoSecrets(u), querySecrets(u)...))

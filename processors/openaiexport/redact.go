@@ -152,7 +152,9 @@ func cutPoint(s string, n int) int {
 // safeURL returns the endpoint u for errors and logs: without its user
 // information, user name included, and with its query replaced by a mark,
 // since a token is often put in either. A nil u (an endpoint that does not
-// parse) gives a placeholder, never the raw URL.
+// parse) gives a placeholder, never the raw URL, and so does one that still
+// holds an "@" without them: user information the parser left in the path
+// ("a/b://user:pw@host" has no scheme, so it is all path).
 func safeURL(u *url.URL) string {
 	if u == nil {
 		return "(invalid endpoint URL)"
@@ -162,7 +164,10 @@ func safeURL(u *url.URL) string {
 	if c.RawQuery != "" {
 		c.RawQuery = redactedMark
 	}
-	return c.String()
+	if s := c.String(); !strings.Contains(s, "@") {
+		return s
+	}
+	return "(endpoint URL hidden: its path looks like user information)"
 }
 
 // minUserinfoSecret is the shortest part of the endpoint's user information
