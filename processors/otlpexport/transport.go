@@ -66,7 +66,6 @@ func (p *poster) encode(req *coltracepb.ExportTraceServiceRequest) ([]byte, erro
 		return raw, err
 	}
 	var b bytes.Buffer
-	b.Grow(len(raw)/4 + 64)
 	gz := gzipWriters.Get().(*gzip.Writer)
 	defer gzipWriters.Put(gz)
 	gz.Reset(&b)
