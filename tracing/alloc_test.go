@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
@@ -78,9 +81,43 @@ func TestAllocations(t *testing.T) {
 		_, s := tracing.HandoffSpan(offCtx, "a", "b")
 		s.End()
 	})
-	// The span (which is also its context), its id, the data snapshot.
+	// The span (which is also its context and its OTel span), its id, the
+	// data snapshot.
 	pin("span start and end", 3, func() {
-		_, s := tracing.StartSpan(ctx, data)
+		sctx, s := tracing.StartSpan(ctx, data)
+		if !trace.SpanContextFromContext(sctx).IsValid() {
+			t.Fatal("no OTel span context in the span's context")
+		}
+		s.End()
+	})
+
+	// Sampled out: a trace joining a sampled-out OTel parent costs what a
+	// disabled one costs, and so do the spans of any sampled-out trace.
+	unsampled := propagation.TraceContext{}.Extract(context.Background(), propagation.MapCarrier{
+		"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+	})
+	pin("trace joining a sampled-out OTel parent", 0, func() {
+		_, tr := on.StartTrace(unsampled, "w")
+		tr.End()
+	})
+	pin("span in a trace joining a sampled-out parent", 0, func() {
+		_, s := tracing.StartSpan(unsampled, data)
+		s.End()
+	})
+	never := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}), tracing.WithSamplingRatio(0))
+	// The one allocation is the context carrying the new trace's ids.
+	pin("sampled-out root trace", 1, func() {
+		_, tr := never.StartTrace(context.Background(), "w")
+		tr.End()
+	})
+	outCtx, outTrace := never.StartTrace(context.Background(), "w")
+	defer outTrace.End()
+	pin("span in a sampled-out root trace", 0, func() {
+		_, s := tracing.StartSpan(outCtx, data)
+		s.End()
+	})
+	pin("CustomSpan in a sampled-out root trace", 0, func() {
+		_, s := tracing.CustomSpan(outCtx, "c", nil)
 		s.End()
 	})
 }

@@ -20,11 +20,24 @@ type scopeCtx struct {
 	scope any
 }
 
-// Value returns the scope for this package's key and defers to the parent
-// context otherwise.
+// Value returns the scope for this package's key, the span's or trace's
+// non-recording OTel span for OTel's current-span key (see otelSpanKey), and
+// defers to the parent context otherwise.
 func (c *scopeCtx) Value(key any) any {
 	if _, ok := key.(scopeKey); ok {
 		return c.scope
+	}
+	if otelSpanKey != nil && key == otelSpanKey {
+		switch v := c.scope.(type) {
+		case *Span:
+			if v != nil && v.otel.trace != nil {
+				return &v.otel
+			}
+		case *Trace:
+			if v != nil && v.provider != nil {
+				return &v.otel
+			}
+		}
 	}
 	return c.Context.Value(key)
 }
@@ -48,7 +61,7 @@ func SpanFromContext(ctx context.Context) *Span {
 func TraceFromContext(ctx context.Context) *Trace {
 	switch v := scopeFrom(ctx).(type) {
 	case *Span:
-		return v.trace
+		return v.otel.trace
 	case *Trace:
 		return v
 	}
@@ -56,7 +69,8 @@ func TraceFromContext(ctx context.Context) *Trace {
 }
 
 // ContextWithSpan returns a copy of parent in which s is the current span, for
-// carrying a span across an API boundary that lost the context. A nil s
+// carrying a span across an API boundary that lost the context. The span is
+// the current OTel span of the copy too (see [Span.SpanContext]). A nil s
 // returns parent unchanged; a nil parent means [context.Background].
 func ContextWithSpan(parent context.Context, s *Span) context.Context {
 	if s == nil {
@@ -65,7 +79,7 @@ func ContextWithSpan(parent context.Context, s *Span) context.Context {
 	if parent == nil {
 		parent = context.Background()
 	}
-	return &scopeCtx{Context: parent, scope: s}
+	return withOTel(&scopeCtx{Context: parent, scope: s}, &s.otel)
 }
 
 // ContextWithTrace returns a copy of parent in which t is the current trace
@@ -78,5 +92,5 @@ func ContextWithTrace(parent context.Context, t *Trace) context.Context {
 	if parent == nil {
 		parent = context.Background()
 	}
-	return &scopeCtx{Context: parent, scope: t}
+	return withOTel(&scopeCtx{Context: parent, scope: t}, &t.otel)
 }

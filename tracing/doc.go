@@ -40,6 +40,35 @@
 // *Span is a no-op, so instrumented code needs no checks. Starting a span
 // when tracing is off allocates nothing.
 //
+// # OpenTelemetry
+//
+// Agent traces are OpenTelemetry citizens, through OTel's own APIs:
+//
+//   - Joining. A trace started with a context holding a valid OTel span
+//     context (an otelhttp or otelgrpc server span, a traceparent extracted by
+//     a propagator, an agent span) joins it: same trace id, and the span
+//     standing for the trace on the wire is its child ([Trace.ParentSpanContext]).
+//     [WithNewRoot] and [WithParentSpanContext] choose otherwise.
+//   - Being the parent. The context returned by [StartTrace] and [StartSpan]
+//     holds a non-recording OTel span with exactly the ids exporters send
+//     ([Trace.SpanContext], [Span.SpanContext]), sampled, whose
+//     TracerProvider is the joined span's (or the global one): spans made by
+//     OTel-instrumented libraries inside an agent span are its children, and
+//     propagation.TraceContext injects a traceparent naming it.
+//   - Sampling. A trace that joins an OTel parent is recorded only if the
+//     parent is sampled; one that does not is sampled by trace id at the
+//     ratio of [WithSamplingRatio], as OTel's TraceIDRatioBased. A
+//     sampled-out trace is nil and costs what a disabled one does, but its
+//     context still carries its ids with the sampled flag off.
+//
+// Ids: an agent trace id "trace_" + 32 hex digits is its OTel trace id
+// ([OTelTraceID]); a span id made by this package carries its OTel span id
+// in its last 16 hex digits, and any other span id is hashed whole
+// ([OTelSpanID]); the span standing for a trace has an OTel span id of its
+// own per trace, so two traces joining one upstream span never share a root.
+// Ids are computed once, at start: exporters read them from the trace or
+// span.
+//
 // # Sensitive data
 //
 // When OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA is "0" or "false", or with
@@ -57,7 +86,7 @@
 // # Performance considerations
 //
 // Starting and ending a span costs one allocation for the span (which is also
-// the returned context), one for its id and one for the data snapshot, and
-// takes no lock shared between spans. Encoding happens later, in exporters,
+// the returned context and the OTel span in it), one for its id and one for
+// the data snapshot, and takes no lock shared between spans. Encoding happens later, in exporters,
 // off the traced goroutine.
 package tracing

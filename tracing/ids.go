@@ -3,13 +3,12 @@ package tracing
 import (
 	"encoding/hex"
 	"math/rand/v2"
-
-	"github.com/google/uuid"
 )
 
 // IDGenerator makes the ids of traces and spans. Implementations must be safe
 // for concurrent use. Provide one with [WithIDGenerator] to get deterministic
-// ids in tests.
+// ids in tests. The OTel ids of its ids follow [OTelTraceID] and
+// [OTelSpanID]: its span ids are hashed whole.
 type IDGenerator interface {
 	// NewTraceID returns a trace id, conventionally "trace_" + 32 lowercase hex digits.
 	NewTraceID() string
@@ -24,21 +23,21 @@ const (
 	GroupIDPrefix = "group_"
 )
 
-// randomIDs is the default IDGenerator. Trace ids are version-4 UUIDs in hex
-// (what the Python Agents SDK sends); span ids, made on the hot path, come from
-// the runtime's per-thread ChaCha8 generator, which costs a few nanoseconds and
-// takes no lock (see BenchmarkSpanID in ids_test.go).
+// randomIDs is the default IDGenerator. Its ids come from the runtime's
+// per-thread ChaCha8 generator, which costs a few nanoseconds and takes no
+// lock (see BenchmarkSpanID in ids_test.go). Trace ids are 16 random bytes in
+// hex: the Python SDK sends version-4 UUIDs, whose fixed variant bits would
+// skew ratio sampling by trace id (OTel's reads bytes 8 to 15); the backends
+// accept any 32 hex digits. Span ids carry their OTel span id in their last
+// 16 digits (see [OTelSpanID]).
 type randomIDs struct{}
 
-func (randomIDs) NewTraceID() string {
-	u := uuid.New()
-	var b [len(TraceIDPrefix) + 32]byte
-	copy(b[:], TraceIDPrefix)
-	hex.Encode(b[len(TraceIDPrefix):], u[:])
-	return string(b[:])
-}
+func (randomIDs) NewTraceID() string { return traceIDString(newTraceID()) }
 
-func (randomIDs) NewSpanID() string { return randomHexID(SpanIDPrefix) }
+func (randomIDs) NewSpanID() string {
+	id, _ := newSpanID()
+	return id
+}
 
 // randomHexID returns prefix followed by 24 random lowercase hex digits.
 func randomHexID(prefix string) string {
@@ -63,12 +62,12 @@ func hexID(prefix string, raw [12]byte) string {
 
 // NewTraceID returns a new random trace id, "trace_" + 32 lowercase hex
 // digits, as the default generator makes (the Python SDK's gen_trace_id),
-// for [WithTraceID].
+// for [WithTraceID]. Its OTel trace id is those 32 digits.
 func NewTraceID() string { return randomIDs{}.NewTraceID() }
 
 // NewSpanID returns a new random span id, "span_" + 24 lowercase hex digits,
 // as the default generator makes (the Python SDK's gen_span_id), for
-// [WithSpanID].
+// [WithSpanID]. Its OTel span id is its last 16 digits (see [OTelSpanID]).
 func NewSpanID() string { return randomIDs{}.NewSpanID() }
 
 // NewGroupID returns a new random group id, "group_" + 24 lowercase hex digits,

@@ -8,9 +8,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// The id benchmarks decide the hot-path id source: span ids come from the
-// runtime's ChaCha8 generator (BenchmarkSpanIDRuntimeRand), trace ids, made
-// once per run, from uuid (BenchmarkTraceIDUUID).
+// The id benchmarks decide the hot-path id source: span and trace ids come
+// from the runtime's ChaCha8 generator (BenchmarkSpanIDRuntimeRand,
+// BenchmarkSpanID with the check digits and OTel id, BenchmarkTraceID), not
+// from uuid or crypto/rand.
 //
 //	go test -run '^$' -bench ID -benchmem -count=6 ./tracing/
 
@@ -40,10 +41,28 @@ func BenchmarkSpanIDCryptoRand(b *testing.B) {
 	}
 }
 
-func BenchmarkTraceIDUUID(b *testing.B) {
+func BenchmarkSpanID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sink, _ = newSpanID()
+	}
+}
+
+func BenchmarkTraceID(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		sink = randomIDs{}.NewTraceID()
+	}
+}
+
+func BenchmarkTraceIDUUID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		u := uuid.New()
+		var raw [len(TraceIDPrefix) + 32]byte
+		copy(raw[:], TraceIDPrefix)
+		hex.Encode(raw[len(TraceIDPrefix):], u[:])
+		sink = string(raw[:])
 	}
 }
 

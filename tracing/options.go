@@ -3,6 +3,8 @@ package tracing
 import (
 	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Option configures a [Provider]; pass options to [NewProvider].
@@ -21,6 +23,7 @@ type providerConfig struct {
 	ids        IDGenerator
 	clock      func() time.Time
 	logger     *slog.Logger
+	ratio      float64
 }
 
 type traceConfig struct {
@@ -29,6 +32,11 @@ type traceConfig struct {
 	metadata map[string]any
 	apiKey   string
 	disabled bool
+	// parent, when parentSet, is the OTel parent given with
+	// WithParentSpanContext; newRoot ignores the one in the context.
+	parent    trace.SpanContext
+	parentSet bool
+	newRoot   bool
 }
 
 type spanConfig struct {
@@ -91,6 +99,21 @@ func WithLogger(l *slog.Logger) Option {
 	return providerOption(func(c *providerConfig) { c.logger = l })
 }
 
+// WithSamplingRatio makes the provider record only a fraction ratio of the
+// traces that have no OTel parent, deciding by trace id exactly as OTel's
+// TraceIDRatioBased sampler does, so that every service sampling at the same
+// ratio, with agenttrace-go or the OTel SDK, records the same traces. A
+// trace that joins an OTel parent follows the parent's sampled flag, as
+// OTel's default ParentBased sampler does, whatever the ratio. A ratio of 1
+// or more (the default), or NaN, records every trace; 0 or less, none.
+//
+// A sampled-out trace is nil, like a disabled one, and so are its spans; its
+// context still carries its OTel ids with the sampled flag off, so that
+// downstream services drop it too.
+func WithSamplingRatio(ratio float64) Option {
+	return providerOption(func(c *providerConfig) { c.ratio = ratio })
+}
+
 type traceOption func(*traceConfig)
 
 func (f traceOption) applyTrace(c traceConfig) traceConfig {
@@ -99,7 +122,10 @@ func (f traceOption) applyTrace(c traceConfig) traceConfig {
 }
 
 // WithTraceID sets the trace's id instead of generating one. Ids are not
-// validated; backends expect "trace_" + 32 lowercase hex digits.
+// validated; backends expect "trace_" + 32 lowercase hex digits, which are
+// then the OTel trace id (see [OTelTraceID]). The trace joins an OTel span
+// in the context only if it has the same OTel trace id; otherwise it starts
+// a new OTel trace.
 func WithTraceID(id string) TraceOption {
 	return traceOption(func(c *traceConfig) { c.id = id })
 }
@@ -119,6 +145,25 @@ func WithMetadata(md map[string]any) TraceOption {
 // keys (the OpenAI traces exporter) use for this trace and its spans.
 func WithTracingAPIKey(key string) TraceOption {
 	return traceOption(func(c *traceConfig) { c.apiKey = key })
+}
+
+// WithNewRoot makes the trace the root of a new OTel trace, with a trace id
+// of its own, instead of joining the OTel span in the context.
+func WithNewRoot() TraceOption {
+	return traceOption(func(c *traceConfig) {
+		c.newRoot, c.parentSet, c.parent = true, false, trace.SpanContext{}
+	})
+}
+
+// WithParentSpanContext makes the trace join sc instead of the OTel span in
+// the context: a span context carried by other means than ctx (a message's
+// headers, extracted with a propagator, say). Its sampled flag decides
+// whether the trace is recorded. An invalid sc has the effect of
+// [WithNewRoot].
+func WithParentSpanContext(sc trace.SpanContext) TraceOption {
+	return traceOption(func(c *traceConfig) {
+		c.newRoot, c.parentSet, c.parent = false, true, sc
+	})
 }
 
 // WithTraceDisabled disables one trace: it is not recorded, and spans started

@@ -21,18 +21,25 @@ import (
 // takes no lock; [Provider.AddTraceProcessor] and
 // [Provider.SetTraceProcessors] copy the list.
 type Provider struct {
-	procs     atomic.Pointer[[]Processor]
-	disabled  atomic.Bool
-	down      atomic.Bool
-	redact    bool
-	ids       IDGenerator
-	clock     func() time.Time
-	logger    *slog.Logger
-	mu        sync.Mutex // serialises changes to procs and shutdown
-	shutOnce  bool
-	shutDone  chan struct{} // closed when the first Shutdown returns
-	lastPanic atomic.Int64  // unix nanos of the last panic report
-	panics    atomic.Int64  // panics not yet reported
+	procs    atomic.Pointer[[]Processor]
+	disabled atomic.Bool
+	down     atomic.Bool
+	redact   bool
+	ids      IDGenerator
+	// defaultIDs is set when ids is the default generator, whose ids carry
+	// their OTel ids (see newSpanID).
+	defaultIDs bool
+	// sampleAll, or else sampleBound, is the sampling decision of traces
+	// with no OTel parent (see WithSamplingRatio).
+	sampleAll   bool
+	sampleBound uint64
+	clock       func() time.Time
+	logger      *slog.Logger
+	mu          sync.Mutex // serialises changes to procs and shutdown
+	shutOnce    bool
+	shutDone    chan struct{} // closed when the first Shutdown returns
+	lastPanic   atomic.Int64  // unix nanos of the last panic report
+	panics      atomic.Int64  // panics not yet reported
 }
 
 // panicReportInterval bounds how often contained processor panics are logged.
@@ -50,19 +57,23 @@ func NewProvider(opts ...Option) *Provider {
 		sensitive: env.includeSensitive,
 		ids:       randomIDs{},
 		clock:     time.Now,
+		ratio:     1,
 	}
 	for _, o := range opts {
 		if o != nil {
 			o.applyProvider(&cfg)
 		}
 	}
+	_, defaultIDs := cfg.ids.(randomIDs)
 	p := &Provider{
-		redact:   !cfg.sensitive,
-		ids:      cfg.ids,
-		clock:    cfg.clock,
-		logger:   cfg.logger,
-		shutDone: make(chan struct{}),
+		redact:     !cfg.sensitive,
+		ids:        cfg.ids,
+		defaultIDs: defaultIDs,
+		clock:      cfg.clock,
+		logger:     cfg.logger,
+		shutDone:   make(chan struct{}),
 	}
+	p.sampleAll, p.sampleBound = samplingBound(cfg.ratio)
 	procs := slices.Clone(cfg.processors)
 	p.procs.Store(&procs)
 	p.disabled.Store(cfg.disabled)

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/agenttrace/agenttrace-go/spans"
 )
 
@@ -20,12 +22,13 @@ import (
 // *spans.Usage are ignored, but slices, maps and other pointers reachable
 // from it are shared and must not be changed after End.
 type Span struct {
-	scope    scopeCtx
-	trace    *Trace
-	id       string
-	parentID string
-	start    time.Time
-	kind     spans.Kind
+	scope      scopeCtx
+	otel       otelSpan     // its trace, its OTel span id and its non-recording OTel span
+	otelParent trace.SpanID // the OTel span id of its parent on the wire
+	id         string
+	parentID   string
+	start      time.Time
+	kind       spans.Kind
 
 	mu       sync.Mutex
 	data     spans.Data // live until End, a snapshot after
@@ -58,7 +61,7 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 	if cfg.disabled {
 		return hideScope(ctx), nil
 	}
-	tr, parentID := parentOf(ctx, cfg.parent)
+	tr, parent := parentOf(ctx, cfg.parent)
 	if tr == nil {
 		return ctx, nil
 	}
@@ -67,47 +70,68 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 	}
 	p := tr.provider
 	s := &Span{
-		trace:    tr,
 		id:       cfg.id,
-		parentID: parentID,
 		metadata: cfg.metadata,
 		data:     data,
 		kind:     data.Kind(),
 		start:    p.clock(),
 	}
-	if s.id == "" {
+	s.otel.trace = tr
+	switch {
+	case s.id != "":
+		s.otel.id = OTelSpanID(s.id)
+	case p.defaultIDs:
+		s.id, s.otel.id = newSpanID()
+	default:
 		s.id = p.ids.NewSpanID()
+		s.otel.id = OTelSpanID(s.id)
+	}
+	want := &tr.otel
+	if parent != nil {
+		s.parentID = parent.id
+		want = &parent.otel
+	}
+	s.otelParent = want.id
+	if cfg.parent == nil {
+		// An OTel span started inside the parent (by the program, say) and
+		// open in ctx is the parent on the wire.
+		if cur := trace.SpanFromContext(ctx); cur != trace.Span(want) {
+			if sc := cur.SpanContext(); sc.IsValid() && sc.TraceID() == tr.sc.TraceID() {
+				s.otelParent = sc.SpanID()
+			}
+		}
 	}
 	s.scope = scopeCtx{Context: ctx, scope: s}
 	for _, proc := range *p.procs.Load() {
 		p.callSpanStart(proc, s)
 	}
-	return &s.scope, s
+	return withOTel(&s.scope, &s.otel), s
 }
 
-// parentOf returns the trace a new span belongs to and its parent span's id
-// ("" for a root span of the trace), from the explicit parent when there is
-// one and from ctx otherwise. The trace is nil when the span is not to be
-// recorded: no trace, a disabled trace or provider, or a provider shut down.
-func parentOf(ctx context.Context, explicit any) (*Trace, string) {
+// parentOf returns the trace a new span belongs to and its parent span (nil
+// for a root span of the trace), from the explicit parent when there is one
+// and from ctx otherwise. The trace is nil when the span is not to be
+// recorded: no trace, a disabled or sampled-out trace or provider, or a
+// provider shut down.
+func parentOf(ctx context.Context, explicit any) (*Trace, *Span) {
 	parent := explicit
 	if parent == nil {
 		parent = scopeFrom(ctx)
 	}
 	var tr *Trace
-	var parentID string
+	var ps *Span
 	switch v := parent.(type) {
 	case *Span:
 		if v != nil {
-			tr, parentID = v.trace, v.id
+			tr, ps = v.otel.trace, v
 		}
 	case *Trace:
 		tr = v
 	}
 	if tr == nil || !tr.provider.Enabled() {
-		return nil, ""
+		return nil, nil
 	}
-	return tr, parentID
+	return tr, ps
 }
 
 // CustomSpan starts a span of [spans.Custom] data with the given name and data,
@@ -233,10 +257,10 @@ func (s *Span) SetOutput(v any) {
 // End ends the span, snapshots its data and hands it to the processors. Only
 // the first call has an effect.
 func (s *Span) End() {
-	if s == nil || s.trace == nil {
+	if s == nil || s.otel.trace == nil {
 		return
 	}
-	p := s.trace.provider
+	p := s.otel.trace.provider
 	s.mu.Lock()
 	if s.ended {
 		s.mu.Unlock()
@@ -267,12 +291,36 @@ func (s *Span) ParentID() string {
 	return s.parentID
 }
 
+// SpanContext returns the span's OTel span context: its trace's OTel trace
+// id, its OTel span id (see [OTelSpanID]), the sampled flag and the trace
+// state of the trace's OTel parent. Exporters send exactly these ids, and
+// the context returned by StartSpan carries them, so OTel spans started in it
+// are its children. A nil span returns the zero (invalid) span context.
+func (s *Span) SpanContext() trace.SpanContext {
+	if s == nil || s.otel.trace == nil {
+		return trace.SpanContext{}
+	}
+	return s.otel.trace.sc.WithSpanID(s.otel.id)
+}
+
+// ParentSpanContext returns the OTel span context of the span's parent on
+// the wire: its parent span's, the trace's ([Trace.SpanContext]) for a root
+// span, or that of an OTel span of the same trace that was open in the
+// context given to StartSpan inside the parent. A nil span returns the zero
+// span context.
+func (s *Span) ParentSpanContext() trace.SpanContext {
+	if s == nil || s.otel.trace == nil {
+		return trace.SpanContext{}
+	}
+	return s.otel.trace.sc.WithSpanID(s.otelParent)
+}
+
 // TraceID returns the id of the span's trace.
 func (s *Span) TraceID() string {
-	if s == nil || s.trace == nil {
+	if s == nil || s.otel.trace == nil {
 		return ""
 	}
-	return s.trace.id
+	return s.otel.trace.id
 }
 
 // Trace returns the span's trace.
@@ -280,7 +328,7 @@ func (s *Span) Trace() *Trace {
 	if s == nil {
 		return nil
 	}
-	return s.trace
+	return s.otel.trace
 }
 
 // Name returns the span's name as its data gives it (see

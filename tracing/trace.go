@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Trace is one end-to-end run of a workflow. Start one with [StartTrace] or
@@ -16,6 +18,10 @@ import (
 type Trace struct {
 	scope    scopeCtx
 	provider *Provider
+	otel     otelSpan             // the root's non-recording OTel span, put in the context
+	sc       trace.SpanContext    // the root's OTel span context (sampled)
+	parent   trace.SpanContext    // the OTel span the trace joined, if any
+	otelTP   trace.TracerProvider // that span's provider; nil means the global one
 	id       string
 	name     string
 	groupID  string
@@ -36,6 +42,17 @@ type Trace struct {
 // context then hides any enclosing trace so that spans started from it are
 // nil too.
 //
+// When ctx holds a valid OTel span context (trace.SpanContextFromContext:
+// a span of an OTel SDK, one extracted from a traceparent by a propagator,
+// or an agent span of another trace), the trace joins it: it takes its trace
+// id (the agent trace id is "trace_" + its hex), the span standing for the
+// trace on the wire is its child, and the trace is recorded only if that
+// span context is sampled. [WithNewRoot] and [WithParentSpanContext] change
+// the parent. A trace with no OTel parent is sampled by trace id (see
+// [WithSamplingRatio]). A sampled-out trace is nil like a disabled one, but
+// its context still carries its OTel ids, with the sampled flag off, so that
+// they propagate.
+//
 // The caller must call End on the trace, typically with defer.
 func (p *Provider) StartTrace(ctx context.Context, name string, opts ...TraceOption) (context.Context, *Trace) {
 	if ctx == nil {
@@ -50,23 +67,96 @@ func (p *Provider) StartTrace(ctx context.Context, name string, opts ...TraceOpt
 	if cfg.disabled || !p.Enabled() {
 		return hideScope(ctx), nil
 	}
+	parent, parentTP := otelParent(ctx, &cfg)
+	id := cfg.id
+	var tid trace.TraceID
+	generated := false
+	if id != "" {
+		tid = OTelTraceID(id)
+		if parent.IsValid() && parent.TraceID() != tid {
+			parent, parentTP = trace.SpanContext{}, nil // an explicit id of another trace starts a new one
+		}
+	}
+	switch {
+	case parent.IsValid():
+		if !parent.IsSampled() {
+			return hideScope(ctx), nil // the parent's context goes on propagating its ids
+		}
+		tid = parent.TraceID()
+	case id != "":
+	case p.defaultIDs:
+		tid = newTraceID()
+	default:
+		id, generated = p.ids.NewTraceID(), true
+		tid = OTelTraceID(id)
+	}
+	if !parent.IsValid() && !p.sampled(tid) {
+		u := &unsampledCtx{Context: ctx}
+		root, _ := newOTelSpanID()
+		u.span.sc = trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: root})
+		return withOTel(u, &u.span), nil
+	}
+	if id == "" {
+		id = traceIDString(tid)
+	}
 	t := &Trace{
 		provider: p,
-		id:       cfg.id,
+		parent:   parent,
+		otelTP:   parentTP,
+		id:       id,
 		name:     name,
 		groupID:  cfg.groupID,
 		metadata: cfg.metadata,
 		apiKey:   cfg.apiKey,
 		start:    p.clock(),
 	}
-	if t.id == "" {
-		t.id = p.ids.NewTraceID()
-	}
+	t.otel = otelSpan{trace: t, id: rootSpanID(id, generated)}
+	t.sc = trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    tid,
+		SpanID:     t.otel.id,
+		TraceFlags: parent.TraceFlags() | trace.FlagsSampled,
+		TraceState: parent.TraceState(),
+	})
 	t.scope = scopeCtx{Context: ctx, scope: t}
 	for _, proc := range *p.procs.Load() {
 		p.callTraceStart(proc, t)
 	}
-	return &t.scope, t
+	return withOTel(&t.scope, &t.otel), t
+}
+
+// otelParent returns the OTel span context a new trace joins (invalid for
+// none) and the tracer provider of the span holding it (nil for the global
+// one).
+func otelParent(ctx context.Context, cfg *traceConfig) (trace.SpanContext, trace.TracerProvider) {
+	switch {
+	case cfg.newRoot:
+		return trace.SpanContext{}, nil
+	case cfg.parentSet:
+		return cfg.parent, nil
+	}
+	ps := trace.SpanFromContext(ctx)
+	sc := ps.SpanContext()
+	if !sc.IsValid() {
+		return trace.SpanContext{}, nil
+	}
+	// A span made from a bare span context (a remote parent) reports OTel's
+	// no-op provider: use the global one instead.
+	if tp := ps.TracerProvider(); tp != nil && tp != noopTracerProvider {
+		return sc, tp
+	}
+	return sc, nil
+}
+
+// noopTracerProvider is what the span of a bare span context reports.
+var noopTracerProvider = trace.SpanFromContext(context.Background()).TracerProvider()
+
+// withOTel returns ctx, in which span is the current OTel span: ctx answers
+// for it itself when otelSpanKey is known, and is wrapped otherwise.
+func withOTel(ctx context.Context, span trace.Span) context.Context {
+	if otelSpanKey != nil {
+		return ctx
+	}
+	return trace.ContextWithSpan(ctx, span)
 }
 
 // Trace is the same as [Provider.StartTrace], for readers who know the Python
@@ -220,6 +310,28 @@ func (t *Trace) Ended() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.ended
+}
+
+// SpanContext returns the OTel span context of the span that stands for the
+// trace on the wire (its root span): the trace id, a span id of its own, the
+// sampled flag and the trace state of the OTel parent. Exporters send exactly
+// these ids, and the context returned by StartTrace carries them. A nil
+// trace returns the zero (invalid) span context.
+func (t *Trace) SpanContext() trace.SpanContext {
+	if t == nil {
+		return trace.SpanContext{}
+	}
+	return t.sc
+}
+
+// ParentSpanContext returns the OTel span context the trace joined (see
+// [Provider.StartTrace]), or the zero (invalid) span context when it is the
+// root of its OTel trace.
+func (t *Trace) ParentSpanContext() trace.SpanContext {
+	if t == nil {
+		return trace.SpanContext{}
+	}
+	return t.parent
 }
 
 // Provider returns the provider that started the trace.
