@@ -52,23 +52,6 @@ type converter struct {
 	ids *idCache
 }
 
-// idCache keeps the OTel trace id and root span id of one agent trace id.
-type idCache struct {
-	traceID    string
-	otel, root []byte
-}
-
-// traceIDs returns the OTel trace id and root span id of an agent trace id.
-func (c converter) traceIDs(id string) (traceID, root []byte) {
-	if c.ids == nil {
-		return TraceID(id), RootSpanID(id)
-	}
-	if c.ids.otel == nil || c.ids.traceID != id {
-		*c.ids = idCache{traceID: id, otel: TraceID(id), root: RootSpanID(id)}
-	}
-	return c.ids.otel, c.ids.root
-}
-
 // convert turns an item into an OTLP span, or nil for items this exporter
 // does not send (trace starts).
 func (c converter) convert(it processors.Item) *tracepb.Span {
@@ -126,10 +109,12 @@ func (c converter) convertTrace(t *tracing.Trace, end time.Time, ended bool) *tr
 	if end.IsZero() || (!ended && end.Before(t.StartTime())) {
 		end = t.StartTime()
 	}
-	traceID, root := c.traceIDs(t.ID())
+	sc, parent := t.SpanContext(), t.ParentSpanContext()
 	return &tracepb.Span{
-		TraceId:           traceID,
-		SpanId:            root,
+		TraceId:           c.traceID(t),
+		SpanId:            spanIDBytes(sc.SpanID()),
+		ParentSpanId:      spanIDBytes(parent.SpanID()),
+		Flags:             spanFlags(sc.TraceFlags(), parent),
 		Name:              clip.Valid(name, clip.MaxValue),
 		Kind:              tracepb.Span_SPAN_KIND_INTERNAL,
 		StartTimeUnixNano: unixNano(t.StartTime()),
@@ -149,18 +134,16 @@ func (a *attrs) group(id string) {
 
 func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 	tr := s.Trace()
-	traceID, parent := c.traceIDs(s.TraceID())
-	if p := s.ParentID(); p != "" {
-		parent = SpanID(p)
-	}
+	sc, parent := s.SpanContext(), s.ParentSpanContext()
 	a := attrs{list: make([]*commonpb.KeyValue, 0, 24), ar: c.ar}
 	name, kind := c.describe(&a, s.Data())
 	a.group(tr.GroupID())
 	a.metadata(s.Metadata())
 	ps := &tracepb.Span{
-		TraceId:           traceID,
-		SpanId:            SpanID(s.ID()),
-		ParentSpanId:      parent,
+		TraceId:           c.traceID(tr),
+		SpanId:            spanIDBytes(sc.SpanID()),
+		ParentSpanId:      spanIDBytes(parent.SpanID()),
+		Flags:             spanFlags(sc.TraceFlags(), parent),
 		Name:              clip.Valid(name, clip.MaxValue),
 		Kind:              kind,
 		StartTimeUnixNano: unixNano(s.StartTime()),

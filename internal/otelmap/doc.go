@@ -17,11 +17,12 @@
 // kind, start and end times, trace id, span id, parent span id, attributes,
 // events (an "exception" event for an error) and status:
 //
-//   - a [processors.TraceEnded] item gives the trace's root span, whose id
-//     is [RootSpanID] of the trace id, so that spans sent before their trace
-//     ends name it as their parent;
-//   - a [processors.SpanEnded] item gives the span, parented to its parent
-//     span or to the root span;
+//   - a [processors.TraceEnded] item gives the trace's root span, with the
+//     ids of [tracing.Trace.SpanContext], parented to the OTel span the trace
+//     joined ([tracing.Trace.ParentSpanContext]) if any;
+//   - a [processors.SpanEnded] item gives the span, with the ids of
+//     [tracing.Span.SpanContext] and [tracing.Span.ParentSpanContext] (its
+//     parent span, or the root span);
 //   - an [EventOpenTrace] item gives the root span of a trace still open at
 //     shutdown, ending now and marked agenttrace.trace.ended=false; an
 //     [OpenTraces] remembers which traces those are;
@@ -37,8 +38,12 @@
 // while converting one item (from a user value's method) costs that item
 // only, as an error naming the span.
 //
-// The id rules ([TraceID], [SpanID], [RootSpanID]) are in ids.go and
-// nowhere else.
+// Ids are never computed here: they are the ones the tracing package gave
+// the trace or span at start, which its context carried to OTel spans and
+// traceparent headers made inside it (see ids.go; the rules are
+// [tracing.OTelTraceID] and [tracing.OTelSpanID]). Flags are set as the OTel
+// SDK's exporter sets them: the W3C trace flags and whether the parent is
+// remote.
 //
 // # Performance
 //

@@ -1,57 +1,57 @@
 package otelmap
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
+	"go.opentelemetry.io/otel/trace"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
-// TraceID maps an agent trace id to a 16-byte OTel trace id. An id of
-// the form "trace_" + 32 hex digits is those 16 bytes; any other id is hashed,
-// so that custom ids map stably too. The result is never all zero.
-func TraceID(id string) []byte {
-	if hexID, ok := strings.CutPrefix(id, "trace_"); ok && len(hexID) == 32 {
-		b := make([]byte, 16)
-		if _, err := hex.Decode(b, []byte(hexID)); err == nil && !allZero(b) {
-			return b
-		}
-	}
-	return hashID("trace:", id, 16)
+// The OTel ids of a trace or span are the ones the tracing package gave it
+// at start ([tracing.Trace.SpanContext], [tracing.Span.SpanContext] and
+// their ParentSpanContext), which its context carried to the OTel spans and
+// traceparent headers made inside it: they are read here, never recomputed.
+// The rules that made them are tracing's ([tracing.OTelTraceID],
+// [tracing.OTelSpanID]).
+
+// idCache keeps the OTel trace id of the last trace seen, which most spans
+// of a batch share.
+type idCache struct {
+	trace   *tracing.Trace
+	traceID []byte
 }
 
-// SpanID maps an agent span id to an 8-byte OTel span id. An id of the
-// form "span_" + 24 hex digits keeps its last 8 bytes (16 digits); any other
-// id is hashed. The result is never all zero.
-func SpanID(id string) []byte {
-	if hexID, ok := strings.CutPrefix(id, "span_"); ok && len(hexID) == 24 {
-		b := make([]byte, 8)
-		if _, err := hex.Decode(b, []byte(hexID[8:])); err == nil && !allZero(b) {
-			return b
-		}
+// traceID returns the OTLP trace id of t.
+func (c converter) traceID(t *tracing.Trace) []byte {
+	if c.ids == nil {
+		return traceIDBytes(t)
 	}
-	return hashID("span:", id, 8)
+	if c.ids.traceID == nil || c.ids.trace != t {
+		*c.ids = idCache{trace: t, traceID: traceIDBytes(t)}
+	}
+	return c.ids.traceID
 }
 
-// RootSpanID returns the span id of the OTel span that stands for the trace
-// itself. It is derived from the trace id alone, so that spans exported
-// before their trace ends can name it as their parent.
-func RootSpanID(traceID string) []byte { return hashID("root:", traceID, 8) }
-
-// hashID returns the first n bytes of SHA-256(salt+id), never all zero.
-func hashID(salt, id string, n int) []byte {
-	h := sha256.Sum256([]byte(salt + id))
-	b := h[:n:n]
-	if allZero(b) {
-		b[n-1] = 1
-	}
-	return b
+func traceIDBytes(t *tracing.Trace) []byte {
+	id := t.SpanContext().TraceID()
+	return id[:]
 }
 
-func allZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
+// spanIDBytes returns id as an OTLP span id, or nil for an invalid one.
+func spanIDBytes(id trace.SpanID) []byte {
+	if !id.IsValid() {
+		return nil
 	}
-	return true
+	return id[:]
+}
+
+// spanFlags returns the OTLP flags of a span in the trace flags tf whose
+// parent is parent, as the OTel SDK's exporter sets them: the W3C trace
+// flags, and whether the parent is remote.
+func spanFlags(tf trace.TraceFlags, parent trace.SpanContext) uint32 {
+	f := uint32(tf) | uint32(tracepb.SpanFlags_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK)
+	if parent.IsRemote() {
+		f |= uint32(tracepb.SpanFlags_SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK)
+	}
+	return f
 }

@@ -85,7 +85,8 @@
 // # How spans are mapped
 //
 // The trace becomes the root span, named after the workflow; every span
-// becomes its child or grandchild. Each span carries three attribute
+// becomes its child or grandchild. A trace that joined an OTel span (an
+// otelhttp request, a traceparent) has its root parented to that span. Each span carries three attribute
 // families at once: OTel GenAI (gen_ai.*), OpenInference (openinference.*,
 // input.value, output.value, llm.*) and Coze Loop (cozeloop.*).
 //
@@ -161,10 +162,16 @@
 // agenttrace.trace.ended=false, so that its spans are not orphans; the
 // exporter remembers up to 4096 open traces, forgetting the oldest.
 //
-// Ids: "trace_" + 32 hex digits is the 16-byte OTel trace id; "span_" + 24
-// hex digits keeps its last 8 bytes; other ids are hashed (SHA-256)
-// stably, never to zero. The root span's id is derived from the trace id, so
-// spans exported before their trace ends name the right parent. Spans keep
+// Ids are exactly those the trace's and spans' contexts carried to the OTel
+// spans and traceparent headers made inside them ([tracing.Span.SpanContext]):
+// "trace_" + 32 hex digits is the 16-byte OTel trace id; a span id made by
+// the tracing package carries its OTel span id in its last 16 hex digits;
+// any other id is hashed whole (SHA-256), stably, never to zero
+// ([tracing.OTelSpanID]). The root span has an id of its own per trace,
+// fixed when the trace starts, so spans exported before their trace ends
+// name the right parent and two traces sharing a trace id never share a
+// root. Flags carry the W3C trace flags and whether the parent is remote, as
+// the OTel SDK's exporter sends them. Spans keep
 // their own start and end times. Every request carries a resource with
 // service.name ([WithServiceName] or OTEL_SERVICE_NAME), telemetry.sdk.* and
 // OTEL_RESOURCE_ATTRIBUTES.

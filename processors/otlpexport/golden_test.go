@@ -104,12 +104,14 @@ func recordOne(t *testing.T, data spans.Data, spanErr error, opts ...tracing.Tra
 	return recorded{span: toGot(got[0]), trace: toGot(got[1]), sink: s}
 }
 
+// The golden ids, by the rules of tracing.OTelTraceID and OTelSpanID: seqIDs
+// is a custom generator, so its span ids are hashed whole and its traces'
+// roots derived from their ids.
 const (
 	goldenTraceID = "00000000000000000000000000000001"
-	goldenSpanID  = "0000000000000001" // last 8 bytes of span_000…01
+	goldenSpanID  = "735920988fcafe06" // SHA-256("span:span_000…01")[:8]
+	goldenRootID  = "43a228804f412598" // SHA-256("root:trace_000…01")[:8]
 )
-
-func goldenRootID() string { return hex.EncodeToString(otelmap.RootSpanID("trace_" + goldenTraceID)) }
 
 // common are the attributes every child span of the golden trace carries.
 func common(kind map[string]any) map[string]any {
@@ -124,7 +126,7 @@ func TestGoldenRootSpan(t *testing.T) {
 		tracing.WithMetadata(map[string]any{"channel": "chat", "errors_seen": 0, "tool_choice": "auto", "input": "x"}))
 	want := gotSpan{
 		Name: "Support run", Kind: tracepb.Span_SPAN_KIND_INTERNAL,
-		TraceID: goldenTraceID, SpanID: goldenRootID(), ParentID: "",
+		TraceID: goldenTraceID, SpanID: goldenRootID, ParentID: "",
 		Start: t0, End: t0.Add(3 * time.Second),
 		Attrs: map[string]any{
 			"cozeloop.span_type":       "agent",
@@ -147,7 +149,7 @@ func TestGoldenRootSpan(t *testing.T) {
 	}
 	// The child of the trace names the root span as its parent and carries
 	// the group id too.
-	if r.span.ParentID != goldenRootID() || r.span.Attrs["session.id"] != "group_42" {
+	if r.span.ParentID != goldenRootID || r.span.Attrs["session.id"] != "group_42" {
 		t.Errorf("child parent = %s, session = %v", r.span.ParentID, r.span.Attrs["session.id"])
 	}
 	// The resource and scope.
@@ -374,7 +376,7 @@ func TestGoldenKinds(t *testing.T) {
 			r := recordOne(t, tt.data, tt.err)
 			want := gotSpan{
 				Name: tt.wantName, Kind: tt.wantKind,
-				TraceID: goldenTraceID, SpanID: goldenSpanID, ParentID: goldenRootID(),
+				TraceID: goldenTraceID, SpanID: goldenSpanID, ParentID: goldenRootID,
 				Start: t0.Add(time.Second), End: t0.Add(2 * time.Second),
 				Attrs: common(tt.attrs),
 			}
