@@ -11,9 +11,14 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.uber.org/goleak"
 
 	"github.com/agenttrace/agenttrace-go/internal/demo"
+	"github.com/agenttrace/agenttrace-go/internal/interoptest"
 	"github.com/agenttrace/agenttrace-go/internal/jaegertest"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/processors/otlpexport"
@@ -370,4 +375,45 @@ func anyValueContains(m map[string]any, sub string) bool {
 		}
 	}
 	return false
+}
+
+// TestJaegerOTelInterop serves one request through otelhttp, with the OTel
+// SDK and this exporter both sending to a real Jaeger: Jaeger must hold one
+// trace, the agent trace under the request span and the HTTP client span
+// under the generation span that made it.
+func TestJaegerOTelInterop(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
+	j := jaegertest.Start(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+
+	oexp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(j.OTLPEndpoint()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := resource.NewSchemaless(attribute.String("service.name", "chat-service"))
+	otp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(oexp), sdktrace.WithResource(res))
+	exp, err := otlpexport.New(otlpexport.WithEndpointURL(j.OTLPEndpoint()), otlpexport.WithServiceName("chat-service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(processors.NewBatcher(exp)))
+
+	run := interoptest.Serve(t, otp, tp)
+	if err := otp.Shutdown(ctx); err != nil {
+		t.Fatalf("OTel Shutdown: %v", err)
+	}
+	if err := tp.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	got, err := j.Trace(ctx, run.Trace.SpanContext().TraceID().String(), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := make([]interoptest.Span, 0, len(got))
+	for _, s := range got {
+		list = append(list, interoptest.Span{Name: s.Name, Kind: s.Kind, TraceID: s.TraceID, SpanID: s.SpanID, ParentID: s.ParentSpanID})
+	}
+	interoptest.Check(t, run, list)
 }
