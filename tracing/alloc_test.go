@@ -81,9 +81,9 @@ func TestAllocations(t *testing.T) {
 		_, s := tracing.HandoffSpan(offCtx, "a", "b")
 		s.End()
 	})
-	// The span (which is also its context and its OTel span), its id, the
-	// data snapshot.
-	pin("span start and end", 3, func() {
+	// The span (which is also its context, its OTel span and its id's
+	// bytes) and the data snapshot.
+	pin("span start and end", 2, func() {
 		sctx, s := tracing.StartSpan(ctx, data)
 		if !trace.SpanContextFromContext(sctx).IsValid() {
 			t.Fatal("no OTel span context in the span's context")

@@ -86,7 +86,7 @@
 // # Performance considerations
 //
 // Starting and ending a span costs one allocation for the span (which is also
-// the returned context and the OTel span in it), one for its id and one for
-// the data snapshot, and takes no lock shared between spans. Encoding happens later, in exporters,
+// the returned context, the OTel span in it and the bytes of its id) and one
+// for the data snapshot, and takes no lock shared between spans. Encoding happens later, in exporters,
 // off the traced goroutine.
 package tracing

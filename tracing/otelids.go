@@ -34,13 +34,26 @@ func newOTelSpanID() (trace.SpanID, uint64) {
 	return id, x
 }
 
+// spanIDLen is the length of a span id of this package's form.
+const spanIDLen = len(SpanIDPrefix) + 24
+
 // newSpanID returns a new span id of this package's form and its OTel span id.
 func newSpanID() (string, trace.SpanID) {
+	var buf [spanIDLen]byte
+	id := newSpanIDInto(&buf)
+	return string(buf[:]), id
+}
+
+// newSpanIDInto writes a new span id of this package's form into buf and
+// returns its OTel span id.
+func newSpanIDInto(buf *[spanIDLen]byte) trace.SpanID {
 	id, x := newOTelSpanID()
 	var raw [12]byte
 	binary.BigEndian.PutUint32(raw[:4], checkDigits(x))
 	copy(raw[4:], id[:])
-	return hexID(SpanIDPrefix, raw), id
+	copy(buf[:], SpanIDPrefix)
+	hex.Encode(buf[len(SpanIDPrefix):], raw[:])
+	return id
 }
 
 // newTraceID returns a random, non-zero OTel trace id. All 16 bytes are

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"time"
+	"unsafe"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -25,7 +26,8 @@ type Span struct {
 	scope      scopeCtx
 	otel       otelSpan     // its trace, its OTel span id and its non-recording OTel span
 	otelParent trace.SpanID // the OTel span id of its parent on the wire
-	id         string
+	id         string       // idBuf's bytes for an id of the default generator
+	idBuf      [spanIDLen]byte
 	parentID   string
 	start      time.Time
 	kind       spans.Kind
@@ -81,7 +83,9 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 	case s.id != "":
 		s.otel.id = OTelSpanID(s.id)
 	case p.defaultIDs:
-		s.id, s.otel.id = newSpanID()
+		// The id's bytes live in the span: one allocation fewer a span.
+		s.otel.id = newSpanIDInto(&s.idBuf)
+		s.id = unsafe.String(&s.idBuf[0], len(s.idBuf))
 	default:
 		s.id = p.ids.NewSpanID()
 		s.otel.id = OTelSpanID(s.id)
