@@ -48,6 +48,21 @@ func BenchmarkSpanDisabledLiteral(b *testing.B) {
 	}
 }
 
+// BenchmarkSpanDisabledLiteralMessages adds the input messages, as a model
+// call's instrumentation does: the slice literal escapes too.
+func BenchmarkSpanDisabledLiteralMessages(b *testing.B) {
+	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
+	ctx, tr := tp.StartTrace(context.Background(), "w")
+	defer tr.End()
+	tp.SetDisabled(true)
+	question := "Where is my order?"
+	b.ReportAllocs()
+	for b.Loop() {
+		_, s := tracing.StartSpan(ctx, &spans.Generation{Model: "gpt-4.1", Input: []spans.Message{{Role: "user", Content: question}}})
+		s.End()
+	}
+}
+
 func BenchmarkSpanDisabledGuarded(b *testing.B) {
 	tp := tracing.NewProvider(tracing.WithDisabled(false), tracing.WithProcessor(discard{}))
 	ctx, tr := tp.StartTrace(context.Background(), "w")
