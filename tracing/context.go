@@ -1,6 +1,9 @@
 package tracing
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // scopeKey is the one context key of this package. Its value is the innermost
 // *Span, the *Trace when no span is open, or disabledScope inside a disabled
@@ -41,6 +44,29 @@ func (c *scopeCtx) Value(key any) any {
 	}
 	return c.Context.Value(key)
 }
+
+// spanCtx is the context a span's StartSpan returns: the Span itself, so
+// that starting a span costs one allocation. It holds the span for this
+// package's key and the span's OTel span for OTel's, and defers to the
+// parent context otherwise.
+type spanCtx Span
+
+func (c *spanCtx) Deadline() (time.Time, bool) { return c.ctx.Deadline() }
+func (c *spanCtx) Done() <-chan struct{}       { return c.ctx.Done() }
+func (c *spanCtx) Err() error                  { return c.ctx.Err() }
+
+func (c *spanCtx) Value(key any) any {
+	if _, ok := key.(scopeKey); ok {
+		return (*Span)(c)
+	}
+	if otelSpanKey != nil && key == otelSpanKey {
+		return &c.otel
+	}
+	return c.ctx.Value(key)
+}
+
+// String names the context for debugging, as the standard contexts do.
+func (c *spanCtx) String() string { return "tracing.Span(" + (*Span)(c).ID() + ")" }
 
 func scopeFrom(ctx context.Context) any {
 	if ctx == nil {

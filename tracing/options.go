@@ -22,6 +22,7 @@ type providerConfig struct {
 	sensitive  bool
 	ids        IDGenerator
 	clock      func() time.Time
+	clockSet   bool
 	logger     *slog.Logger
 	ratio      float64
 }
@@ -88,7 +89,7 @@ func WithIDGenerator(g IDGenerator) Option {
 func WithClock(now func() time.Time) Option {
 	return providerOption(func(c *providerConfig) {
 		if now != nil {
-			c.clock = now
+			c.clock, c.clockSet = now, true
 		}
 	})
 }

@@ -34,6 +34,7 @@ type Provider struct {
 	sampleAll   bool
 	sampleBound uint64
 	clock       func() time.Time
+	wallClock   bool // clock is time.Now
 	logger      *slog.Logger
 	mu          sync.Mutex // serialises changes to procs and shutdown
 	shutOnce    bool
@@ -70,6 +71,7 @@ func NewProvider(opts ...Option) *Provider {
 		ids:        cfg.ids,
 		defaultIDs: defaultIDs,
 		clock:      cfg.clock,
+		wallClock:  !cfg.clockSet,
 		logger:     cfg.logger,
 		shutDone:   make(chan struct{}),
 	}

@@ -23,21 +23,24 @@ import (
 // *spans.Usage are ignored, but slices, maps and other pointers reachable
 // from it are shared and must not be changed after End.
 type Span struct {
-	scope      scopeCtx
-	otel       otelSpan     // its trace, its OTel span id and its non-recording OTel span
-	otelParent trace.SpanID // the OTel span id of its parent on the wire
-	id         string       // idBuf's bytes for an id of the default generator
-	idBuf      [spanIDLen]byte
-	parentID   string
+	ctx        context.Context // the parent context (see spanCtx)
+	otel       otelSpan        // its trace, its OTel span id and its non-recording OTel span
+	otelParent trace.SpanID    // the OTel span id of its parent on the wire
+	parent     *Span           // nil for a root span of its trace
+	id         string          // a custom id; "" when the id is in idBuf
 	start      time.Time
-	kind       spans.Kind
+	// idBuf holds an id made by the default generator, kept in the span to
+	// save an allocation; kind and ended fill its padding (a span is 176
+	// bytes, a size class of its own: see TestSpanSize).
+	idBuf [spanIDLen]byte
+	kind  spans.Kind
+	ended bool // guarded by mu
 
 	mu       sync.Mutex
 	data     spans.Data // live until End, a snapshot after
 	metadata map[string]any
 	err      *SpanError
-	ended    bool
-	end      time.Time
+	dur      time.Duration // from start to end, once ended
 }
 
 // StartSpan starts a span carrying data as a child of the span or trace in
@@ -85,14 +88,13 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 	case p.defaultIDs:
 		// The id's bytes live in the span: one allocation fewer a span.
 		s.otel.id = newSpanIDInto(&s.idBuf)
-		s.id = unsafe.String(&s.idBuf[0], len(s.idBuf))
 	default:
 		s.id = p.ids.NewSpanID()
 		s.otel.id = OTelSpanID(s.id)
 	}
 	want := &tr.otel
 	if parent != nil {
-		s.parentID = parent.id
+		s.parent = parent
 		want = &parent.otel
 	}
 	s.otelParent = want.id
@@ -105,11 +107,11 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 			}
 		}
 	}
-	s.scope = scopeCtx{Context: ctx, scope: s}
+	s.ctx = ctx
 	for _, proc := range *p.procs.Load() {
 		p.callSpanStart(proc, s)
 	}
-	return withOTel(&s.scope, &s.otel), s
+	return withOTel((*spanCtx)(s), &s.otel), s
 }
 
 // parentOf returns the trace a new span belongs to and its parent span (nil
@@ -271,7 +273,13 @@ func (s *Span) End() {
 		return
 	}
 	s.ended = true
-	s.end = p.clock()
+	if p.wallClock {
+		// One monotonic reading instead of a wall and a monotonic one, as
+		// the OTel SDK ends its spans; the duration is exact.
+		s.dur = time.Since(s.start)
+	} else {
+		s.dur = p.clock().Sub(s.start)
+	}
 	s.data = spans.Snapshot(s.data, p.redact)
 	s.mu.Unlock()
 	for _, proc := range *p.procs.Load() {
@@ -281,10 +289,14 @@ func (s *Span) End() {
 
 // ID returns the span id.
 func (s *Span) ID() string {
-	if s == nil {
+	switch {
+	case s == nil:
 		return ""
+	case s.id != "" || s.idBuf[0] == 0:
+		return s.id
 	}
-	return s.id
+	// The bytes are written once, at start, and never again.
+	return unsafe.String(&s.idBuf[0], len(s.idBuf))
 }
 
 // ParentID returns the parent span's id, or "" for a root span of its trace.
@@ -292,7 +304,7 @@ func (s *Span) ParentID() string {
 	if s == nil {
 		return ""
 	}
-	return s.parentID
+	return s.parent.ID()
 }
 
 // SpanContext returns the span's OTel span context: its trace's OTel trace
@@ -421,7 +433,10 @@ func (s *Span) EndTime() time.Time {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.end
+	if !s.ended {
+		return time.Time{}
+	}
+	return s.start.Add(s.dur)
 }
 
 // Ended reports whether End has been called.
