@@ -16,8 +16,10 @@ type disabledMarker struct{}
 // disabled trace.
 var disabledScope any = disabledMarker{}
 
-// scopeCtx is a context carrying a span or trace. It is embedded in Span and
-// Trace so that starting one costs a single allocation.
+// scopeCtx is a context carrying a span or trace. It is embedded in Trace so
+// that starting one costs a single allocation, and made by ContextWithSpan
+// and ContextWithTrace; a span started with StartSpan is its own context
+// (spanCtx).
 type scopeCtx struct {
 	context.Context
 	scope any
