@@ -181,7 +181,9 @@ func (o spanIDOption) applySpan(c spanConfig) spanConfig {
 }
 
 // WithSpanID sets the span's id instead of generating one. Ids are not
-// validated; backends expect "span_" + 24 lowercase hex digits.
+// validated; backends expect "span_" + 24 lowercase hex digits. The span's
+// OTel span id follows [OTelSpanID]: an id from [NewSpanID] keeps the one it
+// carries, any other is hashed whole.
 func WithSpanID(id string) SpanOption { return spanIDOption(id) }
 
 type parentOption struct{ parent any }
