@@ -23,6 +23,12 @@ const (
 	GroupIDPrefix = "group_"
 )
 
+// NoOpID is the id the Python SDK gives disabled traces and spans, which its
+// exporters never send. A trace or span given it with [WithTraceID] or
+// [WithSpanID] is disabled, as with [WithTraceDisabled] or
+// [WithSpanDisabled], and so is everything started inside it.
+const NoOpID = "no-op"
+
 // randomIDs is the default IDGenerator. Its ids come from the runtime's
 // per-thread ChaCha8 generator, which costs a few nanoseconds and takes no
 // lock (see BenchmarkSpanID in ids_test.go). Trace ids are 16 random bytes in

@@ -45,11 +45,11 @@ func TestSpanDisabled(t *testing.T) {
 	}
 
 	pinned := testing.AllocsPerRun(1000, func() {
-		_, s := tracing.CustomSpan(context.Background(), "c", nil, off)
+		_, s := tracing.CustomSpan(ctx, "c", nil, off)
 		s.End()
 	})
-	if pinned != 0 {
-		t.Errorf("a disabled CustomSpan outside a trace: %v allocs, want 0", pinned)
+	if pinned != 1 {
+		t.Errorf("a disabled CustomSpan: %v allocs, want 1 (the context marking the disabled run)", pinned)
 	}
 }
 
@@ -126,5 +126,45 @@ func TestFunctionSpan(t *testing.T) {
 		s.End()
 	}); n != 0 {
 		t.Errorf("FunctionSpan outside a trace: %v allocs, want 0", n)
+	}
+}
+
+// A run disabled on purpose is marked in the context even outside any
+// trace, so that integrations which start traces of their own start none;
+// the "no-op" id disables as the Python SDK's does.
+func TestSuppressed(t *testing.T) {
+	tp, rec := tracingtest.NewProvider()
+	bg := context.Background()
+	if tracing.Suppressed(bg) {
+		t.Fatal("a plain context is not suppressed")
+	}
+	off, tr := tp.StartTrace(bg, "off", tracing.WithTraceDisabled(true))
+	if tr != nil || !tracing.Suppressed(off) {
+		t.Fatal("WithTraceDisabled outside a trace must mark the context")
+	}
+	if _, s := tracing.CustomSpan(bg, "c", nil, tracing.WithSpanDisabled(true)); s != nil {
+		t.Fatal("a disabled span must be nil")
+	}
+	if ctx, _ := tracing.CustomSpan(bg, "c", nil, tracing.WithSpanDisabled(true)); !tracing.Suppressed(ctx) {
+		t.Error("WithSpanDisabled outside a trace must mark the context")
+	}
+	noop, tr2 := tp.StartTrace(bg, "noop", tracing.WithTraceID(tracing.NoOpID))
+	if tr2 != nil || !tracing.Suppressed(noop) {
+		t.Error(`a trace with the id "no-op" must be disabled`)
+	}
+	ctx, live := tp.StartTrace(bg, "live")
+	sctx, s := tracing.StartSpan(ctx, &spans.Agent{Name: "x"}, tracing.WithSpanID(tracing.NoOpID))
+	_, fs := tracing.FunctionSpan(ctx, "f", "{}", tracing.WithSpanID(tracing.NoOpID))
+	_, child := tracing.StartSpan(sctx, &spans.Custom{Name: "child"})
+	if s != nil || fs != nil || child != nil || !tracing.Suppressed(sctx) || tracing.Suppressed(ctx) {
+		t.Error(`a span with the id "no-op" and its children must be disabled`)
+	}
+	live.End()
+	if diff := cmp.Diff(&tracingtest.Node{Kind: "trace", Name: "live"}, rec.OnlyTree(t)); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
+	disable := tracing.WithTraceDisabled(true)
+	if n := testing.AllocsPerRun(100, func() { tp.StartTrace(off, "again", disable) }); n != 0 {
+		t.Errorf("disabling inside a suppressed context: %v allocs, want 0", n)
 	}
 }

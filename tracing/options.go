@@ -169,8 +169,15 @@ func WithParentSpanContext(sc trace.SpanContext) TraceOption {
 
 // WithTraceDisabled disables one trace: it is not recorded, and spans started
 // inside it are nil, even when an enclosing trace is open.
-func WithTraceDisabled(disabled bool) TraceOption {
-	return traceOption(func(c *traceConfig) { c.disabled = disabled })
+func WithTraceDisabled(disabled bool) TraceOption { return traceDisabledOption(disabled) }
+
+// traceDisabledOption is a value, not a closure over the config, so that a
+// disabled trace's options do not move its config to the heap.
+type traceDisabledOption bool
+
+func (o traceDisabledOption) applyTrace(c traceConfig) traceConfig {
+	c.disabled = bool(o)
+	return c
 }
 
 type spanIDOption string

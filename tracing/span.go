@@ -63,8 +63,8 @@ func StartSpan(ctx context.Context, data spans.Data, opts ...SpanOption) (contex
 			cfg = o.applySpan(cfg)
 		}
 	}
-	if cfg.disabled {
-		return hideScope(ctx), nil
+	if cfg.disabled || cfg.id == NoOpID {
+		return suppress(ctx), nil
 	}
 	tr, parent := parentOf(ctx, cfg.parent)
 	if tr == nil {
@@ -207,7 +207,11 @@ func recording(ctx context.Context, opts []SpanOption) (bool, context.Context) {
 			explicit = o.parent
 		case spanDisabledOption:
 			if o {
-				return false, hideScope(ctx)
+				return false, suppress(ctx)
+			}
+		case spanIDOption:
+			if o == NoOpID {
+				return false, suppress(ctx)
 			}
 		}
 	}

@@ -64,7 +64,10 @@ func (p *Provider) StartTrace(ctx context.Context, name string, opts ...TraceOpt
 			cfg = o.applyTrace(cfg)
 		}
 	}
-	if cfg.disabled || !p.Enabled() {
+	if cfg.disabled || cfg.id == NoOpID {
+		return suppress(ctx), nil
+	}
+	if !p.Enabled() {
 		return hideScope(ctx), nil
 	}
 	parent, parentTP := otelParent(ctx, &cfg)
@@ -163,6 +166,32 @@ func withOTel(ctx context.Context, span trace.Span) context.Context {
 // SDK's trace().
 func (p *Provider) Trace(ctx context.Context, name string, opts ...TraceOption) (context.Context, *Trace) {
 	return p.StartTrace(ctx, name, opts...)
+}
+
+// suppress returns a child of ctx marked as inside a run disabled on
+// purpose ([WithTraceDisabled], [WithSpanDisabled]): it hides an enclosing
+// trace or span, and [Suppressed] reports it, so that integrations that
+// start traces of their own start none there. It costs one allocation,
+// only on these explicit paths, unless ctx is marked already.
+func suppress(ctx context.Context) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if _, ok := scopeFrom(ctx).(disabledMarker); ok {
+		return ctx
+	}
+	return &scopeCtx{Context: ctx, scope: disabledScope}
+}
+
+// Suppressed reports whether ctx is inside a trace or span disabled for one
+// run, with [WithTraceDisabled] or [WithSpanDisabled] (or given the id
+// [NoOpID]). Integrations that start a trace of their own when the context
+// holds none (the eino handler does) check it, so that a run disabled by
+// its caller stays untraced. A disabled or sampled-out provider does not
+// suppress: it records nothing anyway.
+func Suppressed(ctx context.Context) bool {
+	_, ok := scopeFrom(ctx).(disabledMarker)
+	return ok
 }
 
 // hideScope returns ctx, or a child of it that hides an enclosing trace or

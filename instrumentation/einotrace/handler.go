@@ -68,7 +68,7 @@ func (h *handler) Needed(ctx context.Context, info *callbacks.RunInfo, timing ca
 		if tracing.Recording(ctx) {
 			return true
 		}
-		return !h.cfg.noTraces && tracing.TraceFromContext(ctx) == nil && h.provider().Enabled()
+		return !h.cfg.noTraces && tracing.TraceFromContext(ctx) == nil && !tracing.Suppressed(ctx) && h.provider().Enabled()
 	}
 	return runFrom(ctx, info) != nil
 }
@@ -171,7 +171,7 @@ func (h *handler) start(ctx context.Context, info *callbacks.RunInfo, input any,
 	root := false
 	switch {
 	case tr == nil:
-		if h.cfg.noTraces {
+		if h.cfg.noTraces || tracing.Suppressed(ctx) { // a run its caller disabled stays untraced
 			return ctx, nil
 		}
 		var ntr *tracing.Trace

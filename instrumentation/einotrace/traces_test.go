@@ -104,6 +104,25 @@ func TestWithoutNewTracesRecordsNothingOutsideATrace(t *testing.T) {
 	}
 }
 
+// A run its caller disabled with tracing.WithTraceDisabled (or
+// WithSpanDisabled) starts no trace of its own, even with no trace around it.
+func TestCallerDisabledRunStartsNoTrace(t *testing.T) {
+	tp, rec, _ := newProvider()
+	ag := newReAct(t, weatherScript())
+	h := einotrace.NewHandler(einotrace.WithProvider(tp))
+	ctx, _ := tp.StartTrace(context.Background(), "private", tracing.WithTraceDisabled(true))
+	if _, err := ag.Generate(ctx, question, agent.WithComposeOptions(compose.WithCallbacks(h))); err != nil {
+		t.Fatal(err)
+	}
+	if n, m := len(rec.StartedTraces()), len(rec.StartedSpans()); n != 0 || m != 0 {
+		t.Errorf("%d traces and %d spans recorded in a disabled run", n, m)
+	}
+	info := &callbacks.RunInfo{Name: "g", Component: compose.ComponentOfGraph}
+	if h.(callbacks.TimingChecker).Needed(ctx, info, callbacks.TimingOnStart) {
+		t.Error("the handler asks for callbacks of a disabled run")
+	}
+}
+
 func TestTraceOptions(t *testing.T) {
 	tp, rec, w := newProvider()
 	md := map[string]any{"env": "test"}
