@@ -3,29 +3,35 @@
 GO ?= go
 
 # Every Go module of the repository: the core at the root, and each module
-# of its own under instrumentation/, examples/ and benchmarks/ (tools/ holds
-# only build helpers for the test backend).
+# of its own under instrumentation/, examples/ and benchmarks/.
 MODULES := . $(patsubst %/go.mod,%,$(wildcard instrumentation/*/go.mod examples/*/go.mod benchmarks/go.mod))
+# Modules of build tools under tools/, such as the test backend: vetted with
+# the others, not tested.
+TOOLS := $(patsubst %/go.mod,%,$(wildcard tools/*/go.mod))
 
-.PHONY: test vet fmt bench quickstart jaeger
+.PHONY: test vet backend bench quickstart
 
 ## test: vet, then run every test of every module with the race detector in
 ## random order.
-test: vet jaeger
+test: vet backend
 	@set -e; for m in $(MODULES); do \
 		echo "== go test $$m"; \
 		(cd $$m && $(GO) test -race -shuffle=on -count=1 ./...); \
 	done
 
-## jaeger: build the Jaeger v2 binary the end-to-end tests run (once; cached
-## under the user cache directory), so go test's timeout never pays for it.
-jaeger:
-	$(GO) run ./internal/jaegertest/cmd/build
+## backend: build the OpenTelemetry Collector the end-to-end tests run (once;
+## cached under the user cache directory), printing its progress, so that go
+## test's timeout never pays for it.
+backend:
+	@$(GO) run ./internal/backendtest/cmd/build
 
+## vet: gofmt, then go vet in every module and every tool module with code.
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
+	@set -e; for m in $(MODULES) $(TOOLS); do \
+		if [ -n "$$(cd $$m && $(GO) list ./... 2>/dev/null)" ]; then (cd $$m && $(GO) vet ./...); fi; \
+	done
 
 ## bench: the hot-path benchmarks, six runs each, for benchstat.
 bench:

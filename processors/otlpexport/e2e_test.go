@@ -18,25 +18,26 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/agenttrace/agenttrace-go/internal/demo"
+	"github.com/agenttrace/agenttrace-go/internal/backendtest"
 	"github.com/agenttrace/agenttrace-go/internal/interoptest"
-	"github.com/agenttrace/agenttrace-go/internal/jaegertest"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/processors/otlpexport"
 	"github.com/agenttrace/agenttrace-go/tracing"
 	"github.com/agenttrace/agenttrace-go/tracing/tracingtest"
 )
 
-// TestJaegerEndToEnd runs the quickstart's customer-service workflow through
-// the batch processor and this exporter into a real Jaeger v2, reads the
-// trace back through Jaeger's query API and checks what a backend shows: the
+// TestCollectorEndToEnd runs the quickstart's customer-service workflow
+// through the batch processor and this exporter into a real OpenTelemetry
+// Collector (its OTLP receiver and file exporter), reads the trace back from
+// what the collector stored and checks what a backend shows: the
 // tree, span names and kinds, the attributes every family reads, and the
 // failing tool call.
-func TestJaegerEndToEnd(t *testing.T) {
-	// Registered first, so it runs after Jaeger is stopped; goroutines of
+func TestCollectorEndToEnd(t *testing.T) {
+	// Registered first, so it runs after the collector is stopped; goroutines of
 	// earlier tests are not this test's.
 	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, before) })
-	j := jaegertest.Start(t)
+	j := backendtest.Start(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 
@@ -74,7 +75,7 @@ func TestJaegerEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The tree, rebuilt from the span and parent ids Jaeger stored.
+	// The tree, rebuilt from the span and parent ids the collector stored.
 	wantTree := `Customer service [INTERNAL]
   invoke_agent Triage agent [INTERNAL]
     guardrail on_topic [INTERNAL]
@@ -87,7 +88,7 @@ func TestJaegerEndToEnd(t *testing.T) {
     chat gpt-4.1-mini [CLIENT]
 `
 	if diff := cmp.Diff(wantTree, renderTree(t, got)); diff != "" {
-		t.Fatalf("span tree in Jaeger (-want +got):\n%s", diff)
+		t.Fatalf("span tree in the collector (-want +got):\n%s", diff)
 	}
 	for _, s := range got {
 		if s.TraceID != traceID {
@@ -99,9 +100,9 @@ func TestJaegerEndToEnd(t *testing.T) {
 		checkNoCozeTraps(t, s)
 	}
 
-	byName := func(name string, nth int) jaegertest.Span {
+	byName := func(name string, nth int) backendtest.Span {
 		t.Helper()
-		var found []jaegertest.Span
+		var found []backendtest.Span
 		for _, s := range sortByStart(got) {
 			if s.Name == name {
 				found = append(found, s)
@@ -209,7 +210,7 @@ func TestJaegerEndToEnd(t *testing.T) {
 	// The failing call: status, exception event and error.type, as every
 	// backend reads failures differently.
 	refund := byName("execute_tool refund_status", 0)
-	if refund.Status != (jaegertest.Status{Code: "ERROR", Message: "Error running tool"}) {
+	if refund.Status != (backendtest.Status{Code: "ERROR", Message: "Error running tool"}) {
 		t.Errorf("refund_status status = %+v", refund.Status)
 	}
 	if typ, _ := refund.Attributes["error.type"].(string); typ == "" {
@@ -224,13 +225,13 @@ func TestJaegerEndToEnd(t *testing.T) {
 	}
 }
 
-// TestJaegerEndToEndWithoutSensitiveData runs the workflow with sensitive
-// data off and checks in Jaeger that no span or event carries conversation
+// TestCollectorEndToEndWithoutSensitiveData runs the workflow with sensitive
+// data off and checks in the collector that no span or event carries conversation
 // text (messages, tool arguments and results), while usage remains.
-func TestJaegerEndToEndWithoutSensitiveData(t *testing.T) {
+func TestCollectorEndToEndWithoutSensitiveData(t *testing.T) {
 	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, before) })
-	j := jaegertest.Start(t)
+	j := backendtest.Start(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 
@@ -293,13 +294,13 @@ func TestJaegerEndToEndWithoutSensitiveData(t *testing.T) {
 // renderTree prints spans as an indented tree, children in start order,
 // each with its kind and an ERROR mark for status ERROR. It fails t on a
 // span whose parent is missing or on more than one root.
-func renderTree(t *testing.T, list []jaegertest.Span) string {
+func renderTree(t *testing.T, list []backendtest.Span) string {
 	t.Helper()
 	ids := map[string]bool{}
 	for _, s := range list {
 		ids[s.SpanID] = true
 	}
-	children := map[string][]jaegertest.Span{}
+	children := map[string][]backendtest.Span{}
 	for _, s := range sortByStart(list) {
 		if s.ParentSpanID != "" && !ids[s.ParentSpanID] {
 			t.Errorf("span %q: parent %s is not in the trace", s.Name, s.ParentSpanID)
@@ -325,13 +326,13 @@ func renderTree(t *testing.T, list []jaegertest.Span) string {
 	return b.String()
 }
 
-func sortByStart(list []jaegertest.Span) []jaegertest.Span {
+func sortByStart(list []backendtest.Span) []backendtest.Span {
 	out := slices.Clone(list)
-	slices.SortStableFunc(out, func(a, b jaegertest.Span) int { return a.Start.Compare(b.Start) })
+	slices.SortStableFunc(out, func(a, b backendtest.Span) int { return a.Start.Compare(b.Start) })
 	return out
 }
 
-func checkAttrs(t *testing.T, s jaegertest.Span, want map[string]any) {
+func checkAttrs(t *testing.T, s backendtest.Span, want map[string]any) {
 	t.Helper()
 	for k, v := range want {
 		if got, ok := s.Attributes[k]; !ok || got != v {
@@ -340,7 +341,7 @@ func checkAttrs(t *testing.T, s jaegertest.Span, want map[string]any) {
 	}
 }
 
-func decodeAttr(t *testing.T, s jaegertest.Span, key string, v any) {
+func decodeAttr(t *testing.T, s backendtest.Span, key string, v any) {
 	t.Helper()
 	text, ok := s.Attributes[key].(string)
 	if !ok {
@@ -355,7 +356,7 @@ func decodeAttr(t *testing.T, s jaegertest.Span, key string, v any) {
 // would misread: keys starting with "tool" replace the input, and keys
 // starting with "error" or "exception" mark the span failed, which only the
 // failing span may have.
-func checkNoCozeTraps(t *testing.T, s jaegertest.Span) {
+func checkNoCozeTraps(t *testing.T, s backendtest.Span) {
 	t.Helper()
 	failed := s.Status.Code == "ERROR"
 	for k := range s.Attributes {
@@ -377,14 +378,14 @@ func anyValueContains(m map[string]any, sub string) bool {
 	return false
 }
 
-// TestJaegerOTelInterop serves one request through otelhttp, with the OTel
-// SDK and this exporter both sending to a real Jaeger: Jaeger must hold one
+// TestCollectorOTelInterop serves one request through otelhttp, with the OTel
+// SDK and this exporter both sending to a real Collector: it must receive one
 // trace, the agent trace under the request span and the HTTP client span
 // under the generation span that made it.
-func TestJaegerOTelInterop(t *testing.T) {
+func TestCollectorOTelInterop(t *testing.T) {
 	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, before) })
-	j := jaegertest.Start(t)
+	j := backendtest.Start(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 

@@ -1,6 +1,6 @@
 //go:build unix
 
-package jaegertest
+package backendtest
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 // lockFile takes an exclusive advisory lock on path, waiting until it is
 // free or ctx is done, so that test binaries started together (go test runs
-// packages in parallel) build Jaeger once. The returned func releases it.
+// packages in parallel) build the collector once. The returned func releases it.
 func lockFile(ctx context.Context, path string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {

@@ -1,4 +1,4 @@
-package jaegertest
+package backendtest
 
 import (
 	"bytes"
@@ -6,15 +6,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Span is one span as Jaeger's query API returns it, decoded from OTLP/JSON.
+// Span is one span as the collector stored it, decoded from OTLP/JSON.
 // Ids are lowercase hex; attribute values are string, bool, int64, float64,
 // []any or map[string]any.
 type Span struct {
@@ -44,88 +44,96 @@ type Status struct {
 	Message string
 }
 
-// Trace fetches the trace with the given id (32 hex digits) from
-// /api/v3/traces/{id}, polling until it holds at least minSpans spans or ctx
-// is done; without a deadline on ctx, it gives up after
-// [DefaultTraceTimeout]. On timeout it returns the spans seen last with an
-// error that says what was last seen.
-func (j *Jaeger) Trace(ctx context.Context, traceID string, minSpans int) ([]Span, error) {
+// Trace reads the spans of the trace with the given id (32 hex digits) from
+// what the collector stored, polling until it holds at least minSpans spans
+// or ctx is done; without a deadline on ctx, it gives up after
+// [DefaultTraceTimeout]. Spans come in the order the collector received
+// them. On timeout it returns the spans seen last with an error that says
+// what was last seen.
+func (b *Backend) Trace(ctx context.Context, traceID string, minSpans int) ([]Span, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTraceTimeout)
 		defer cancel()
 	}
-	url := j.QueryURL() + "/api/v3/traces/" + traceID
+	traceID = strings.ToLower(traceID)
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
 	var last []Span
 	var lastErr error
 	for {
-		got, err := j.fetch(ctx, url)
-		if err == nil && len(got) >= minSpans {
-			return got, nil
-		}
+		got, total, err := b.read(traceID)
 		switch {
-		case err == nil:
+		case err != nil:
+			lastErr = err
+		case len(got) >= minSpans:
+			return got, nil
+		case len(got) == 0:
+			last, lastErr = nil, fmt.Errorf("not found: no span of it among %d received", total)
+		default:
 			last, lastErr = got, fmt.Errorf("%d spans, want at least %d", len(got), minSpans)
-		case ctx.Err() == nil || lastErr == nil:
-			lastErr = err // keep what the last complete answer said
 		}
 		select {
 		case <-ctx.Done():
-			return last, fmt.Errorf("jaegertest: trace %s: %w (last: %v)", traceID, ctx.Err(), lastErr)
+			return last, fmt.Errorf("backendtest: trace %s: %w (last: %v)", traceID, ctx.Err(), lastErr)
 		case <-tick.C:
 		}
 	}
 }
 
-// errNotFound is returned by fetch while Jaeger has not stored the trace yet.
-type errNotFound struct{ body string }
-
-func (e errNotFound) Error() string { return "not found: " + e.body }
-
-func (j *Jaeger) fetch(ctx context.Context, url string) ([]Span, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// read returns the spans of traceID in the data file and how many spans the
+// file holds in all. A missing file holds none; a last line not yet complete
+// is left for the next read.
+func (b *Backend) read(traceID string) ([]Span, int, error) {
+	data, err := os.ReadFile(b.dataPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, nil
+	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	resp, err := j.client.Do(req)
-	if err != nil {
-		return nil, err
+	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+		data = data[:i]
+	} else {
+		data = nil
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
+	var out []Span
+	total := 0
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		list, err := decodeTraces(line)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s line %d: %w", b.dataPath, n+1, err)
+		}
+		total += len(list)
+		for _, s := range list {
+			if s.TraceID == traceID {
+				out = append(out, s)
+			}
+		}
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-	case http.StatusNotFound:
-		return nil, errNotFound{strings.TrimSpace(string(body))}
-	default:
-		return nil, fmt.Errorf("GET %s: %s: %s", url, resp.Status, bytes.TrimSpace(body))
-	}
-	return decodeTraces(body)
+	return out, total, nil
 }
 
-// The OTLP/JSON shape of Jaeger's api_v3 answers: {"result": TracesData}.
-// Jaeger writes it with gogo jsonpb, so int64 values are strings and enums
-// are numbers; both forms are accepted.
+// The OTLP/JSON shape of a TracesData message, as the collector's file
+// exporter writes it (hex ids, numeric enums, int64 values as strings); the
+// proto3 JSON mapping (base64 ids, enum names, int64 as numbers) is accepted
+// too.
 type (
-	apiResponse struct {
-		Result struct {
-			ResourceSpans []struct {
-				Resource struct {
-					Attributes []keyValue `json:"attributes"`
-				} `json:"resource"`
-				ScopeSpans []struct {
-					Scope struct {
-						Name string `json:"name"`
-					} `json:"scope"`
-					Spans []jsonSpan `json:"spans"`
-				} `json:"scopeSpans"`
-			} `json:"resourceSpans"`
-		} `json:"result"`
+	tracesData struct {
+		ResourceSpans []struct {
+			Resource struct {
+				Attributes []keyValue `json:"attributes"`
+			} `json:"resource"`
+			ScopeSpans []struct {
+				Scope struct {
+					Name string `json:"name"`
+				} `json:"scope"`
+				Spans []jsonSpan `json:"spans"`
+			} `json:"scopeSpans"`
+		} `json:"resourceSpans"`
 	}
 	jsonSpan struct {
 		TraceID           string          `json:"traceId"`
@@ -166,12 +174,12 @@ type (
 )
 
 func decodeTraces(body []byte) ([]Span, error) {
-	var r apiResponse
+	var r tracesData
 	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("decoding api_v3 trace: %w", err)
+		return nil, fmt.Errorf("decoding OTLP/JSON traces: %w", err)
 	}
 	var out []Span
-	for _, rs := range r.Result.ResourceSpans {
+	for _, rs := range r.ResourceSpans {
 		res := attrMap(rs.Resource.Attributes)
 		for _, ss := range rs.ScopeSpans {
 			for _, s := range ss.Spans {

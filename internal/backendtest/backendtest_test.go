@@ -1,4 +1,4 @@
-package jaegertest_test
+package backendtest_test
 
 import (
 	"context"
@@ -17,14 +17,14 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/agenttrace/agenttrace-go/internal/jaegertest"
+	"github.com/agenttrace/agenttrace-go/internal/backendtest"
 )
 
-// TestRoundTrip sends two spans with the OpenTelemetry Go SDK to a real
-// Jaeger and reads them back, which checks the harness end to end: the
-// config, the readiness wait, the polling and the decoding of api_v3 JSON.
+// TestRoundTrip sends two spans with the OpenTelemetry Go SDK to the real
+// collector and reads them back, which checks the harness end to end: the
+// build, the readiness wait, the polling and the decoding of OTLP/JSON.
 func TestRoundTrip(t *testing.T) {
-	j := jaegertest.Start(t)
+	j := backendtest.Start(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 
@@ -34,9 +34,9 @@ func TestRoundTrip(t *testing.T) {
 	}
 	tp := sdktrace.NewTracerProvider(
 		sdktrace.WithSyncer(exp),
-		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", "jaegertest"))),
+		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", "backendtest"))),
 	)
-	tr := tp.Tracer("jaegertest-scope")
+	tr := tp.Tracer("backendtest-scope")
 	sctx, parent := tr.Start(ctx, "parent", trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(
 		attribute.String("s", "v"),
 		attribute.Int64("n", 1<<40),
@@ -58,34 +58,34 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slices.SortFunc(got, func(a, b jaegertest.Span) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(got, func(a, b backendtest.Span) int { return strings.Compare(a.Name, b.Name) })
 	parentID := parent.SpanContext().SpanID().String()
-	res := map[string]any{"service.name": "jaegertest"}
-	want := []jaegertest.Span{
+	res := map[string]any{"service.name": "backendtest"}
+	want := []backendtest.Span{
 		{
 			TraceID: traceID, SpanID: child.SpanContext().SpanID().String(), ParentSpanID: parentID,
 			Name: "child", Kind: "CLIENT",
-			Events: []jaegertest.Event{{Name: "exception", Attributes: map[string]any{
+			Events: []backendtest.Event{{Name: "exception", Attributes: map[string]any{
 				"exception.type": "*errors.errorString", "exception.message": "boom",
 			}}},
-			Status:   jaegertest.Status{Code: "ERROR", Message: "it broke"},
-			Resource: res, Scope: "jaegertest-scope",
+			Status:   backendtest.Status{Code: "ERROR", Message: "it broke"},
+			Resource: res, Scope: "backendtest-scope",
 		},
 		{
 			TraceID: traceID, SpanID: parentID, Name: "parent", Kind: "SERVER",
 			Attributes: map[string]any{
 				"s": "v", "n": int64(1 << 40), "b": true, "f": 1.5, "ss": []any{"a", "b"},
 			},
-			Status:   jaegertest.Status{Code: "UNSET"},
-			Resource: res, Scope: "jaegertest-scope",
+			Status:   backendtest.Status{Code: "UNSET"},
+			Resource: res, Scope: "backendtest-scope",
 		},
 	}
 	opts := cmp.Options{
-		cmpopts.IgnoreFields(jaegertest.Span{}, "Start", "End"),
-		cmpopts.IgnoreFields(jaegertest.Event{}, "Time"),
+		cmpopts.IgnoreFields(backendtest.Span{}, "Start", "End"),
+		cmpopts.IgnoreFields(backendtest.Event{}, "Time"),
 	}
 	if diff := cmp.Diff(want, got, opts); diff != "" {
-		t.Errorf("trace from Jaeger (-want +got):\n%s", diff)
+		t.Errorf("trace from the collector (-want +got):\n%s", diff)
 	}
 	for _, s := range got {
 		if s.Start.IsZero() || s.End.Before(s.Start) {
@@ -97,7 +97,7 @@ func TestRoundTrip(t *testing.T) {
 // TestTraceTimeout checks that Trace gives up at the context's deadline and
 // says what it last saw when the trace never arrives.
 func TestTraceTimeout(t *testing.T) {
-	j := jaegertest.Start(t)
+	j := backendtest.Start(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	got, err := j.Trace(ctx, "0123456789abcdef0123456789abcdef", 1)
