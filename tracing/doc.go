@@ -11,7 +11,7 @@
 //	defer tr.End()
 //
 //	gen := &spans.Generation{Model: "gpt-4.1", Input: msgs}
-//	ctx, span := tracing.StartSpan(ctx, gen)
+//	ctx, span := tracing.StartSpan(ctx, gen) // pass this ctx on: what the call traces nests under the span
 //	defer span.End()
 //	out, usage, err := callModel(ctx, msgs)
 //	gen.Output, gen.Usage = out, usage // fill before End
@@ -27,14 +27,20 @@
 //
 //	tp := tracing.NewProvider(tracing.WithProcessor(processors.NewBatcher(exp)))
 //	tracing.SetDefault(tp)
-//	defer tp.Shutdown(context.Background())
+//	defer func() { // within a bound: a backend that hangs must not hang the exit
+//		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+//		defer cancel()
+//		_ = tp.Shutdown(ctx)
+//	}()
 //
 // A processor that panics is contained and reported through log/slog; it
 // never reaches the traced program.
 //
 // # Disabling tracing
 //
-// Tracing is off when OPENAI_AGENTS_DISABLE_TRACING is "1" or "true", after
+// Tracing is off when OPENAI_AGENTS_DISABLE_TRACING is "1", "true", "yes" or
+// "on" (any case, surrounding spaces ignored; read once by [NewProvider], and
+// [WithDisabled] overrides it), after
 // [Provider.SetDisabled](true), or for one run with [WithTraceDisabled]. A
 // disabled trace or span is a nil pointer; every method of a nil *Trace or
 // *Span is a no-op, so instrumented code needs no checks. Starting a span
@@ -71,10 +77,13 @@
 //
 // # Sensitive data
 //
-// When OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA is "0" or "false", or with
-// [WithSensitiveData](false), spans drop model and tool inputs and outputs and
-// audio when they end, so no exporter ever sees them; names, models, usage and
-// structure stay.
+// When OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA is set to anything but "1",
+// "true", "yes" or "on" (any case, surrounding spaces ignored) — "0",
+// "false", a typo, or empty as in `VAR= cmd`: it fails closed, as in the
+// Python SDK — or with [WithSensitiveData](false),
+// spans drop model and tool inputs and outputs and audio when they end, so no
+// exporter ever sees them; names, models, usage and structure stay. Unset
+// keeps them.
 //
 // # Concurrency
 //

@@ -187,6 +187,7 @@ func FunctionSpan(ctx context.Context, name, input string, opts ...SpanOption) (
 // whether or not the span is recorded. Where that matters, build the data
 // only when Recording says so, as log/slog's Enabled is used:
 //
+//	var span *tracing.Span
 //	if tracing.Recording(ctx) {
 //		ctx, span = tracing.StartSpan(ctx, &spans.Generation{Model: model, Input: msgs})
 //	}

@@ -17,8 +17,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.uber.org/goleak"
 
-	"github.com/agenttrace/agenttrace-go/internal/demo"
 	"github.com/agenttrace/agenttrace-go/internal/backendtest"
+	"github.com/agenttrace/agenttrace-go/internal/demo"
 	"github.com/agenttrace/agenttrace-go/internal/interoptest"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/processors/otlpexport"
