@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -26,7 +28,7 @@ func TestQuickstartPrintsTheTree(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, 0, processors.WithoutTimings(), processors.WithoutIDs()); err != nil {
+	if err := run(context.Background(), &out, 0, "", processors.WithoutTimings(), processors.WithoutIDs()); err != nil {
 		t.Fatal(err)
 	}
 	want := `trace "Customer service"
@@ -89,7 +91,7 @@ func TestQuickstartExportsWhenConfigured(t *testing.T) {
 	t.Cleanup(func() { tracing.SetDefault(old) })
 
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, 0, processors.WithoutTimings(), processors.WithoutIDs()); err != nil {
+	if err := run(context.Background(), &out, 0, "", processors.WithoutTimings(), processors.WithoutIDs()); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(out.String(), "exported over OTLP\n") {
@@ -103,5 +105,34 @@ func TestQuickstartExportsWhenConfigured(t *testing.T) {
 		"handoff to Billing agent", "invoke_agent Billing agent", "invoke_agent Triage agent"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("spans received:\n%q\nwant:\n%q", names, want)
+	}
+}
+
+// With an HTML directory, the quickstart writes the trace's page there and
+// prints its path.
+func TestQuickstartWritesThePage(t *testing.T) {
+	for _, v := range []string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "COZELOOP_WORKSPACE_ID", "COZELOOP_API_TOKEN", "OPENAI_AGENTS_DISABLE_TRACING"} {
+		t.Setenv(v, "")
+	}
+	dir := filepath.Join(t.TempDir(), "traces")
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, 0, dir, processors.WithoutTimings()); err != nil {
+		t.Fatal(err)
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "trace_*.html"))
+	if err != nil || len(pages) != 1 {
+		t.Fatalf("pages in %s: %q, %v", dir, pages, err)
+	}
+	if !strings.HasSuffix(out.String(), "trace page: "+pages[0]+"\n") {
+		t.Fatalf("output does not end with the page's path:\n%s", out.String())
+	}
+	b, err := os.ReadFile(pages[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Customer service", "refund_status", "Error running tool", "Billing agent"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }

@@ -31,6 +31,7 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 			"context", "errors", "os", "testing", "time",
 			"github.com/google/go-cmp/cmp",
 			"github.com/agenttrace/agenttrace-go/processors",
+			"github.com/agenttrace/agenttrace-go/processors/htmlexport",
 			"github.com/agenttrace/agenttrace-go/processors/openaiexport",
 			"github.com/agenttrace/agenttrace-go/processors/otlpexport",
 			"github.com/agenttrace/agenttrace-go/spans",
