@@ -5,11 +5,13 @@ GO ?= go
 # Every Go module of the repository: the core at the root, and each module
 # of its own under instrumentation/, examples/ and benchmarks/.
 MODULES := . $(patsubst %/go.mod,%,$(wildcard instrumentation/*/go.mod examples/*/go.mod benchmarks/go.mod))
-# Modules of build tools under tools/, such as the test backend: vetted with
-# the others, not tested.
+# Modules of build tools under tools/: the test backend and the linters.
+# They are vetted and linted with the others, not tested.
 TOOLS := $(patsubst %/go.mod,%,$(wildcard tools/*/go.mod))
+# Where the linters are built (gitignored).
+BIN := $(CURDIR)/.cache/bin
 
-.PHONY: test vet backend bench quickstart
+.PHONY: test vet lint backend bench quickstart
 
 ## test: vet, then run every test of every module with the race detector in
 ## random order.
@@ -32,6 +34,24 @@ vet:
 	@set -e; for m in $(MODULES) $(TOOLS); do \
 		if [ -n "$$(cd $$m && $(GO) list ./... 2>/dev/null)" ]; then (cd $$m && $(GO) vet ./...); fi; \
 	done
+
+## lint: golangci-lint (config .golangci.yml) and staticcheck (config
+## staticcheck.conf) in every module, with the versions pinned in
+## tools/golangci-lint and tools/staticcheck.
+lint: $(BIN)/golangci-lint $(BIN)/staticcheck
+	@set -e; for m in $(MODULES) $(TOOLS); do \
+		if [ -z "$$(cd $$m && $(GO) list ./... 2>/dev/null)" ]; then continue; fi; \
+		echo "== lint $$m"; \
+		(cd $$m && $(BIN)/golangci-lint run --config $(CURDIR)/.golangci.yml ./... && $(BIN)/staticcheck ./...); \
+	done
+
+$(BIN)/golangci-lint: tools/golangci-lint/go.mod tools/golangci-lint/go.sum
+	@echo "building golangci-lint (once)..."
+	@cd tools/golangci-lint && $(GO) build -o $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+
+$(BIN)/staticcheck: tools/staticcheck/go.mod tools/staticcheck/go.sum
+	@echo "building staticcheck (once)..."
+	@cd tools/staticcheck && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
 
 ## bench: the hot-path benchmarks, six runs each, for benchstat.
 bench:
