@@ -121,7 +121,7 @@ func TestSyncCountsEveryItem(t *testing.T) {
 			if err := tp.Shutdown(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			ctx, tr = tp.StartTrace(context.Background(), "after") // nil: provider shut down
+			ctx, _ = tp.StartTrace(context.Background(), "after") // nil: provider shut down
 			_, s := tracing.StartSpan(ctx, &spans.Custom{})
 			s.End()
 			p.OnSpanEnd(nil) // a direct call after shutdown is counted too

@@ -266,24 +266,25 @@ func TestSyncShutdownHonoursCtx(t *testing.T) {
 
 // A nil ctx is taken as context.Background, never a panic.
 func TestNilContexts(t *testing.T) {
+	var nilCtx context.Context // the API copes with a nil context
 	defer goleak.VerifyNone(t)
 	b := NewBatcher(&fakeRecorder{}, WithLogger(discardLogger()))
 	s := NewSync(&fakeRecorder{})
 	tp := batchProvider(b, s)
 	produceTrace(tp, 1)
-	if err := tp.ForceFlush(nil); err != nil {
+	if err := tp.ForceFlush(nilCtx); err != nil {
 		t.Errorf("Provider.ForceFlush(nil) = %v", err)
 	}
-	if err := b.ForceFlush(nil); err != nil {
+	if err := b.ForceFlush(nilCtx); err != nil {
 		t.Errorf("Batcher.ForceFlush(nil) = %v", err)
 	}
-	if err := s.ForceFlush(nil); err != nil {
+	if err := s.ForceFlush(nilCtx); err != nil {
 		t.Errorf("Sync.ForceFlush(nil) = %v", err)
 	}
-	if err := tp.Shutdown(nil); err != nil {
+	if err := tp.Shutdown(nilCtx); err != nil {
 		t.Errorf("Provider.Shutdown(nil) = %v", err)
 	}
-	if err := b.Shutdown(nil); err != nil {
+	if err := b.Shutdown(nilCtx); err != nil {
 		t.Errorf("Batcher.Shutdown(nil) after the provider's = %v", err)
 	}
 	checkBatchBalance(t, b.Stats())

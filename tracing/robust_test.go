@@ -73,22 +73,23 @@ func TestZeroSpanAndTraceAreNoOps(t *testing.T) {
 }
 
 func TestNilContextsInTheAPI(t *testing.T) {
+	var nilCtx context.Context // the API copes with a nil context
 	tp, rec := tracingtest.NewProvider()
-	ctx, tr := tp.StartTrace(nil, "w")
+	ctx, tr := tp.StartTrace(nilCtx, "w")
 	_, parent := tracing.StartSpan(ctx, &spans.Agent{Name: "a"})
-	cctx, child := tracing.StartSpan(nil, &spans.Custom{Name: "c"}, tracing.WithParent(parent))
+	cctx, child := tracing.StartSpan(nilCtx, &spans.Custom{Name: "c"}, tracing.WithParent(parent))
 	if child == nil || cctx == nil || child.ParentID() != parent.ID() {
 		t.Fatalf("StartSpan(nil, ..., WithParent) = %v, %v; want a child of the parent and a usable ctx", cctx, child)
 	}
 	_ = cctx.Done() // usable
 	child.End()
-	if c := tracing.ContextWithSpan(nil, parent); c == nil || c.Done() != nil || tracing.SpanFromContext(c) != parent {
+	if c := tracing.ContextWithSpan(nilCtx, parent); c == nil || c.Done() != nil || tracing.SpanFromContext(c) != parent {
 		t.Error("ContextWithSpan(nil, s) is not a usable context holding s")
 	}
-	if c := tracing.ContextWithTrace(nil, tr); c == nil || c.Value(struct{}{}) != nil || tracing.TraceFromContext(c) != tr {
+	if c := tracing.ContextWithTrace(nilCtx, tr); c == nil || c.Value(struct{}{}) != nil || tracing.TraceFromContext(c) != tr {
 		t.Error("ContextWithTrace(nil, t) is not a usable context holding t")
 	}
-	if _, s := tracing.StartSpan(nil, &spans.Custom{}); s != nil {
+	if _, s := tracing.StartSpan(nilCtx, &spans.Custom{}); s != nil {
 		t.Error("StartSpan(nil) with no parent recorded a span")
 	}
 	parent.End()
@@ -160,7 +161,7 @@ func TestNewIDsAndSpanName(t *testing.T) {
 	if id := tracing.NewSpanID(); !isHexID(id, "span_", 24) {
 		t.Errorf("NewSpanID() = %q", id)
 	}
-	if tracing.NewTraceID() == tracing.NewTraceID() || tracing.NewSpanID() == tracing.NewSpanID() {
+	if t1, t2, s1, s2 := tracing.NewTraceID(), tracing.NewTraceID(), tracing.NewSpanID(), tracing.NewSpanID(); t1 == t2 || s1 == s2 {
 		t.Error("ids repeat")
 	}
 	tp, _ := tracingtest.NewProvider()

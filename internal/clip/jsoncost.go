@@ -50,10 +50,10 @@ func newCostModels() (text, span, double costModel) {
 		// The double cost is the span cost of the text encoding: every
 		// backslash of an escape costs 2, the rest 1.
 		d := s
-		switch {
-		case t == 2:
+		switch t {
+		case 2:
 			d = 2 + spanByte(byte(c))
-		case t == 6:
+		case 6:
 			d = 2 + 5
 		}
 		text.ascii[c], span.ascii[c], double.ascii[c] = uint8(t), uint8(s), uint8(d)

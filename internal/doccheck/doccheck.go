@@ -23,7 +23,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -230,11 +229,9 @@ func (c Checker) importer(t testing.TB, fset *token.FileSet, paths []string) typ
 	t.Helper()
 	slices.Sort(paths)
 	paths = slices.Compact(paths)
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		if goTool, err = exec.LookPath("go"); err != nil {
-			t.Fatal("doccheck: no go command to build export data")
-		}
+	goTool, err := exec.LookPath("go") // go test puts its own first on PATH
+	if err != nil {
+		t.Fatal("doccheck: no go command to build export data")
 	}
 	args := append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, paths...)
 	cmd := exec.Command(goTool, args...)

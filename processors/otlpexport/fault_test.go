@@ -96,14 +96,14 @@ func TestRetriedFailures(t *testing.T) {
 		minWait   time.Duration
 	}{
 		{"500", func(w http.ResponseWriter) { http.Error(w, "boom", 500) }, 2, 0},
-		{"502", func(w http.ResponseWriter) { http.Error(w, "bad gateway", 502) }, 2, 0},
+		{"http.StatusBadGateway", func(w http.ResponseWriter) { http.Error(w, "bad gateway", http.StatusBadGateway) }, 2, 0},
 		{"503 with Retry-After", func(w http.ResponseWriter) {
 			w.Header().Set("Retry-After", "3")
-			http.Error(w, "busy", 503)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
 		}, 2, 3 * time.Second},
 		{"429", func(w http.ResponseWriter) {
 			w.Header().Set("Retry-After", "1")
-			http.Error(w, "slow down", 429)
+			http.Error(w, "slow down", http.StatusTooManyRequests)
 		}, 2, time.Second},
 	}
 	for _, tt := range tests {
@@ -479,7 +479,7 @@ func TestShutdownInterruptsExport(t *testing.T) {
 		default:
 		}
 		w.Header().Set("Retry-After", "30")
-		http.Error(w, "busy", 503)
+		http.Error(w, "busy", http.StatusServiceUnavailable)
 	})
 	exp, err := New(WithEndpointURL(s.URL+"/v1/traces"), WithTimeout(time.Minute))
 	if err != nil {
@@ -509,7 +509,7 @@ func TestShutdownInterruptsExport(t *testing.T) {
 func TestRetryAfterBeyondTimeout(t *testing.T) {
 	s := newSink(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "3600")
-		http.Error(w, "later", 429)
+		http.Error(w, "later", http.StatusTooManyRequests)
 	})
 	exp, err := New(WithEndpointURL(s.URL+"/v1/traces"), WithTimeout(30*time.Second))
 	if err != nil {
