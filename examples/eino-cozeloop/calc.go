@@ -98,8 +98,8 @@ func (p *parser) factor() (float64, error) {
 	if p.i >= len(p.s) {
 		return 0, fmt.Errorf("missing operand")
 	}
-	switch c := p.s[p.i]; {
-	case c == '(':
+	switch p.s[p.i] {
+	case '(':
 		p.i++
 		v, err := p.sum()
 		if err != nil {
@@ -110,7 +110,7 @@ func (p *parser) factor() (float64, error) {
 		}
 		p.i++
 		return v, nil
-	case c == '-':
+	case '-':
 		p.i++
 		v, err := p.factor()
 		return -v, err

@@ -122,6 +122,9 @@ func outputParts(content string, in []schema.MessageOutputPart) []spans.Part {
 	return parts
 }
 
+// chatParts reads the deprecated MultiContent field, which callers may still set.
+//
+//lint:ignore SA1019 MultiContent is deprecated but still set by callers
 func chatParts(content string, in []schema.ChatMessagePart) []spans.Part {
 	parts := leadText(content, len(in))
 	for _, p := range in {

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the deprecated MultiContent field is still read, so it is tested
+
 package einotrace_test
 
 import (
