@@ -43,7 +43,7 @@ func responseInput(input json.RawMessage, instructions string) any {
 		case isText:
 			return text
 		case isList:
-			return json.RawMessage(input)
+			return input
 		}
 		return nil
 	}

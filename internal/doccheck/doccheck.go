@@ -124,7 +124,7 @@ func lineOf(text, code string) int {
 // Checker type-checks snippets.
 type Checker struct {
 	// Imports are the packages a snippet without a package clause may use,
-	// by import path; the last element of the path is the package's name.
+	// by import path; the snippet names each by its package name.
 	Imports []string
 	// Params is the parameter list of the function whose body a statement
 	// snippet is, such as "ctx context.Context, msgs []spans.Message".
