@@ -124,7 +124,8 @@ func lineOf(text, code string) int {
 // Checker type-checks snippets.
 type Checker struct {
 	// Imports are the packages a snippet without a package clause may use,
-	// by import path; the snippet names each by its package name.
+	// by import path; the snippet names each by its package name, or by the
+	// name an entry gives it before the path (`sdktrace "go.opentelemetry.io/otel/sdk/trace"`).
 	Imports []string
 	// Params is the parameter list of the function whose body a statement
 	// snippet is, such as "ctx context.Context, msgs []spans.Message".
@@ -144,7 +145,10 @@ func (c Checker) Check(t testing.TB, snippets []Snippet) {
 	t.Helper()
 	fset := token.NewFileSet()
 	files := make([]*ast.File, len(snippets))
-	need := slices.Clone(c.Imports)
+	need := make([]string, 0, len(c.Imports))
+	for _, imp := range c.Imports {
+		need = append(need, importPath(imp))
+	}
 	for i, s := range snippets {
 		src := c.source(i, s)
 		f, err := parser.ParseFile(fset, s.File, src, parser.ParseComments)
@@ -167,7 +171,7 @@ func (c Checker) Check(t testing.TB, snippets []Snippet) {
 		conf := types.Config{Importer: imp, Error: func(err error) {
 			// The fixed import list is a superset of what each snippet
 			// uses; other unused names are real mistakes.
-			if te, ok := err.(types.Error); ok && strings.HasSuffix(te.Msg, "imported and not used") && !isComplete(snippets[i].Code) {
+			if te, ok := err.(types.Error); ok && isUnusedImport(te.Msg) && !isComplete(snippets[i].Code) {
 				return
 			}
 			errs = append(errs, err)
@@ -177,6 +181,23 @@ func (c Checker) Check(t testing.TB, snippets []Snippet) {
 			t.Errorf("snippet at %s: %v\n%s", snippets[i].Where(), err, snippets[i].Code)
 		}
 	}
+}
+
+// isUnusedImport reports whether msg is the type checker's "imported and not
+// used" (or, for a named import, "imported as x and not used").
+func isUnusedImport(msg string) bool {
+	return strings.HasSuffix(msg, " and not used") && strings.Contains(msg, " imported")
+}
+
+// importPath returns the path of an Imports entry, without its name.
+func importPath(entry string) string {
+	if _, path, aliased := strings.Cut(entry, " "); aliased {
+		if p, err := strconv.Unquote(path); err == nil {
+			return p
+		}
+		return path
+	}
+	return entry
 }
 
 // isComplete reports whether code is a whole file, package clause included.
@@ -201,7 +222,11 @@ func (c Checker) source(i int, s Snippet) string {
 	var b strings.Builder
 	b.WriteString("package snippet\n\nimport (\n")
 	for _, p := range c.Imports {
-		fmt.Fprintf(&b, "\t%q\n", p)
+		if name, path, aliased := strings.Cut(p, " "); aliased {
+			fmt.Fprintf(&b, "\t%s %s\n", name, path)
+		} else {
+			fmt.Fprintf(&b, "\t%q\n", p)
+		}
 	}
 	b.WriteString(")\n\n")
 	if declarationsOnly(b.String() + s.Code) {

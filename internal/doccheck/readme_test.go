@@ -40,8 +40,13 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 	}
 	doccheck.Checker{
 		Imports: []string{
-			"context", "errors", "os", "testing", "time",
+			"context", "errors", "log/slog", "net/http", "os", "testing", "time",
 			"github.com/google/go-cmp/cmp",
+			"go.opentelemetry.io/otel",
+			`sdktrace "go.opentelemetry.io/otel/sdk/trace"`,
+			"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp",
+			"github.com/agenttrace/agenttrace-go/processors/otelbridge",
+			"github.com/agenttrace/agenttrace-go/tracing/slogtrace",
 			"github.com/agenttrace/agenttrace-go/processors",
 			"github.com/agenttrace/agenttrace-go/processors/htmlexport",
 			"github.com/agenttrace/agenttrace-go/processors/openaiexport",
@@ -50,7 +55,8 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 			"github.com/agenttrace/agenttrace-go/tracing",
 			"github.com/agenttrace/agenttrace-go/tracing/tracingtest",
 		},
-		Params:  "ctx context.Context, t *testing.T, model string, msgs []spans.Message, runAgent func(context.Context, *tracing.Provider)",
+		Params: "ctx context.Context, t *testing.T, model string, msgs []spans.Message, runAgent func(context.Context, *tracing.Provider), " +
+			"exporter sdktrace.SpanExporter, chat http.Handler, serve func(modelHTTP *http.Client) error",
 		Results: "error",
 		Dir:     "../..",
 	}.Check(t, snippets)
