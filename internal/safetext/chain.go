@@ -67,7 +67,7 @@ func (w *walker) walk(e error, depth int) {
 	if !inside {
 		return
 	}
-	one, many, ok := unwrap(e)
+	many, ok, one := unwrap(e)
 	if !ok {
 		w.complete = false
 		return
@@ -82,20 +82,21 @@ func (w *walker) walk(e error, depth int) {
 	}
 }
 
-// unwrap calls e's Unwrap method, if any; ok is false when it panicked.
-func unwrap(e error) (one error, many []error, ok bool) {
+// unwrap calls e's Unwrap method, if any, and returns what it gives: many
+// errors, or one; ok is false when it panicked.
+func unwrap(e error) (many []error, ok bool, one error) {
 	defer func() {
 		if recover() != nil {
-			one, many, ok = nil, nil, false
+			many, ok, one = nil, false, nil
 		}
 	}()
 	switch x := e.(type) {
 	case interface{ Unwrap() error }:
-		return x.Unwrap(), nil, true
+		return nil, true, x.Unwrap()
 	case interface{ Unwrap() []error }:
-		return nil, x.Unwrap(), true
+		return x.Unwrap(), true, nil
 	}
-	return nil, nil, true
+	return nil, true, nil
 }
 
 // pointerOf returns the address held by a pointer-shaped error (a pointer,

@@ -28,7 +28,7 @@ func FuzzEncode(f *testing.F) {
 	f.Add([]byte(`[1,2,3]`), strings.Repeat("x", 2000), "{", math.Inf(1), true)
 	f.Add([]byte(`"just a string"`), "\xff\xfe", "0", math.Inf(-1), false)
 	f.Add([]byte(`{"big":"`+strings.Repeat("z", 300)+`"}`), noopID, "false", 1e308, true)
-	f.Add([]byte(`not json`), "", "\n\t\b\f", -0.0, false)
+	f.Add([]byte(`not json`), "", "\n\t\b\f", math.Copysign(0, -1), false)
 	f.Add([]byte(`{"a":{"b":{"c":{"d":{"e":{"f":[1e308,2e308]}}}}}}`), "span_x", strings.Repeat("é", 500), 0.0, true)
 	f.Fuzz(func(t *testing.T, raw []byte, name, text string, x float64, rules bool) {
 		var v any
