@@ -150,37 +150,10 @@ func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 		EndTimeUnixNano:   unixNano(s.EndTime()),
 	}
 	if e := s.Error(); e != nil {
-		setError(ps, &a, e)
+		c.setError(ps, &a, e)
 	}
 	ps.Attributes = a.list
 	return ps
-}
-
-// setError marks the span failed in every family: OTel status ERROR, an
-// "exception" event and error.type (Coze Loop reads only the latter two).
-func setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
-	msg := e.Message
-	if msg == "" {
-		msg = "error"
-	}
-	msg = clip.Valid(msg, clip.MaxValue)
-	typ := defaultErrType
-	if t, ok := e.Data["type"].(string); ok && t != "" {
-		typ = t
-	}
-	a.str(keyErrorType, typ)
-	ps.Status = &tracepb.Status{Code: tracepb.Status_STATUS_CODE_ERROR, Message: msg}
-	ev := attrs{ar: a.ar}
-	ev.raw("exception.type", clip.Text(typ, clip.MaxValue))
-	ev.raw("exception.message", msg)
-	if len(e.Data) > 0 {
-		ev.raw("agenttrace.error.data", jsonText(e.Data, clip.MaxValue))
-	}
-	ps.Events = append(ps.Events, &tracepb.Span_Event{
-		TimeUnixNano: ps.EndTimeUnixNano,
-		Name:         "exception",
-		Attributes:   ev.list,
-	})
 }
 
 // io adds an input (in) or output value to input.value/output.value and

@@ -370,3 +370,85 @@ func TestCozeLoopTagBudget(t *testing.T) {
 
 // allZero reports whether an id is all zero bytes, which Coze Loop rejects.
 func allZero(b []byte) bool { return bytes.Count(b, []byte{0}) == len(b) }
+
+// cozeErrorTag builds the "error" tag as Coze Loop does: the exception
+// event's attributes, error.type and any other error* or exception*
+// attribute together, keys split on dots into nested objects, as JSON
+// (encoding/json escapes <, > and &, so its size is an upper bound of
+// Coze's own encoder's). It returns "" for a span with none of them.
+func cozeErrorTag(ps *tracepb.Span) string {
+	tag := map[string]any{}
+	put := func(k string, v any) {
+		m := tag
+		parts := strings.Split(k, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := m[p].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				m[p] = next
+			}
+			m = next
+		}
+		m[parts[len(parts)-1]] = v
+	}
+	for _, ev := range ps.GetEvents() {
+		if ev.GetName() == "exception" {
+			for k, v := range attrMap(ev.GetAttributes()) {
+				put(k, v)
+			}
+		}
+	}
+	for k, v := range attrMap(ps.GetAttributes()) {
+		if strings.HasPrefix(k, "error") || strings.HasPrefix(k, "exception") {
+			put(k, v)
+		}
+	}
+	if len(tag) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(tag)
+	return string(b)
+}
+
+// TestCozeLoopErrorTagBounded checks that the error tag Coze Loop builds
+// stays within its 1024-byte tag limit, so that it is never cut into invalid
+// JSON, however long the error's message, type and data, and that it keeps
+// the start of each.
+func TestCozeLoopErrorTagBounded(t *testing.T) {
+	long := strings.Repeat(`卡号 "<4111>" & `, 200)
+	tests := []struct {
+		name string
+		err  *tracing.SpanError
+	}{
+		{"short", &tracing.SpanError{Message: "billing timed out", Data: map[string]any{"type": "timeout"}}},
+		{"long message", &tracing.SpanError{Message: long}},
+		{"long data", &tracing.SpanError{Message: "failed", Data: map[string]any{"stderr": long, "exit": 2}}},
+		{"long everything", &tracing.SpanError{Message: long, Data: map[string]any{"type": long, "stderr": long, "argv": []any{long, long}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			child, _ := exportToCoze(t, &spans.Function{Name: "refund", Input: "{}"}, tt.err, nil)
+			tag := cozeErrorTag(child)
+			if len(tag) > 1024 || !json.Valid([]byte(tag)) {
+				t.Fatalf("error tag: %d bytes, valid JSON %v: %.120s", len(tag), json.Valid([]byte(tag)), tag)
+			}
+			var v struct {
+				Exception struct{ Message, Type string }
+				Error     struct{ Type string }
+			}
+			if err := json.Unmarshal([]byte(tag), &v); err != nil {
+				t.Fatal(err)
+			}
+			prefix := tt.err.Message[:min(len(tt.err.Message), 8)]
+			if !strings.HasPrefix(v.Exception.Message, prefix) || v.Error.Type == "" || v.Exception.Type != v.Error.Type {
+				t.Errorf("tag = %s", tag)
+			}
+			if tt.name != "short" && len(tag) < 900 {
+				t.Errorf("error tag cut to %d bytes, more than needed", len(tag))
+			}
+			if !readCoze(child).Failed {
+				t.Error("span not failed")
+			}
+		})
+	}
+}

@@ -133,8 +133,12 @@
 // would read them in place of input.value; see [WithMessageAttributes].
 //
 // An error sets the span status to ERROR with the message, adds an
-// "exception" event (exception.type, exception.message) and sets error.type
-// (Coze Loop ignores the status). A guardrail that trips is not an error.
+// "exception" event (exception.type, exception.message and the error data
+// as agenttrace.error.data) and sets error.type (Coze Loop ignores the
+// status). Coze Loop builds one "error" tag from all of these and cuts it at
+// 1024 bytes, which would leave invalid JSON: for Coze Loop the type, the
+// message and the data are cut so that the tag fits whole. A guardrail that
+// trips is not an error.
 //
 // User metadata (the trace's and the span's, and a custom span's data)
 // becomes attributes under its own keys, up to 16 a span, and a "metadata"
