@@ -226,7 +226,7 @@ func (c converter) describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKi
 	case *spans.Agent:
 		return agentAttrs(a, d), internal
 	case *spans.Generation:
-		return generationAttrs(a, d, c.messages), client
+		return generationAttrs(a, d, c.messages, c.coze), client
 	case *spans.Response:
 		return responseAttrs(a, d), client
 	case *spans.Function:

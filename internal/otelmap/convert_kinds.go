@@ -52,7 +52,11 @@ func (a *attrs) ioValue(in bool, v any) {
 // and their output twins) are added only when messages is set: Coze Loop
 // reads attributes with those prefixes in place of input.value and
 // output.value, which would lose the chat shape and the tools.
-func generationAttrs(a *attrs, d *spans.Generation, messages bool) string {
+//
+// For Coze Loop (coze set), the tools' parameters are rewritten into the
+// form its chat view accepts (see cozeTools), the tools as given going to
+// gen_ai.tool.definitions.
+func generationAttrs(a *attrs, d *spans.Generation, messages, coze bool) string {
 	a.kinds(kindOf{coze: "model", oi: "LLM", op: "chat"})
 	a.model(d.Model, d.Provider)
 	a.modelConfig(d.ModelConfig)
@@ -68,7 +72,14 @@ func generationAttrs(a *attrs, d *spans.Generation, messages bool) string {
 		a.int("cozeloop.time_to_first_token", d.FirstTokenAt.UnixMicro())
 	}
 	if len(d.Input) > 0 || len(d.Tools) > 0 {
-		a.io(true, clip.JSON(chatInputJSON(d.Input, d.Tools), clip.MaxContent), mimeJSON)
+		tools, changed := d.Tools, false
+		if coze {
+			tools, changed = cozeTools(d.Tools)
+		}
+		a.io(true, clip.JSON(chatInputJSON(d.Input, tools), clip.MaxContent), mimeJSON)
+		if changed {
+			a.raw(keyToolDefinitions, clip.JSON(toolDefinitionsJSON(d.Tools), clip.MaxValue))
+		}
 		if messages {
 			a.raw("gen_ai.input.messages", clip.JSON(genaiMessagesJSON(d.Input, ""), clip.MaxContent))
 			a.flatMessages("llm.input_messages", d.Input, maxFlatInput)

@@ -452,3 +452,112 @@ func TestCozeLoopErrorTagBounded(t *testing.T) {
 		})
 	}
 }
+
+// cozeChatViewAccepts applies the check of Coze Loop's chat view to a model
+// span's input: each tool's function.parameters is absent or a JSON object,
+// and every "type" in it (at any depth) is a string. Otherwise the view
+// falls back to raw text for the whole conversation.
+func cozeChatViewAccepts(input string) error {
+	var in struct {
+		Tools []struct {
+			Function struct {
+				Parameters json.RawMessage `json:"parameters"`
+			} `json:"function"`
+		} `json:"tools"`
+	}
+	if err := json.Unmarshal([]byte(input), &in); err != nil {
+		return err
+	}
+	var check func(v any) error
+	check = func(v any) error {
+		switch x := v.(type) {
+		case map[string]any:
+			if t, ok := x["type"]; ok {
+				if _, isStr := t.(string); !isStr {
+					if _, isMap := t.(map[string]any); !isMap { // a property named "type"
+						return fmt.Errorf("type %v is not a string", t)
+					}
+				}
+			}
+			for _, e := range x {
+				if err := check(e); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for _, e := range x {
+				if err := check(e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for i, tool := range in.Tools {
+		p := tool.Function.Parameters
+		if p == nil {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(p, &v); err != nil {
+			return err
+		}
+		if _, ok := v.(map[string]any); !ok {
+			return fmt.Errorf("tool %d: parameters %s are not an object", i, p)
+		}
+		if err := check(v); err != nil {
+			return fmt.Errorf("tool %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// TestCozeLoopToolSchemas checks that strict-mode schemas (type lists) and
+// parameters that are not a JSON object are sent to Coze Loop in a form its
+// chat view accepts, and that the tools as given are kept in
+// gen_ai.tool.definitions; a generic backend gets them unchanged.
+func TestCozeLoopToolSchemas(t *testing.T) {
+	strict := `{"type":"object","properties":{"note":{"type":["string","null"]},"type":{"type":"string"},` +
+		`"tags":{"type":"array","items":{"type":["integer","null"]}}},"required":["note","type","tags"],"additionalProperties":false}`
+	gen := &spans.Generation{Model: "m",
+		Input: []spans.Message{{Role: "user", Content: "hi"}},
+		Tools: []spans.Tool{
+			{Name: "note", Parameters: strict, Strict: true},
+			{Name: "legacy", Parameters: "city: string"},
+			{Name: "list", Parameters: `["a"]`},
+			{Name: "plain", Parameters: `{"type":"object","properties":{"q":{"type":"string"}}}`},
+		}}
+	child, _ := exportToCoze(t, gen, nil, nil)
+	v := readCoze(child)
+	if err := cozeChatViewAccepts(v.Input); err != nil {
+		t.Errorf("Coze Loop's chat view rejects the input: %v\n%s", err, v.Input)
+	}
+	var in struct {
+		Tools []struct {
+			Function struct {
+				Name       string
+				Parameters map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(v.Input), &in); err != nil || len(in.Tools) != 4 {
+		t.Fatalf("tools: %v %+v", err, in.Tools)
+	}
+	note := in.Tools[0].Function.Parameters["properties"].(map[string]any)["note"].(map[string]any)
+	if note["type"] != "string" || note["nullable"] != true || in.Tools[1].Function.Parameters != nil ||
+		!strings.Contains(v.Input, `"plain","parameters":{"type":"object","properties":{"q":{"type":"string"}}}`) {
+		t.Errorf("tools sent to Coze Loop: %s", v.Input)
+	}
+	var defs []struct {
+		Name       string
+		Parameters json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(attrMap(child.GetAttributes())["gen_ai.tool.definitions"].(string)), &defs); err != nil ||
+		len(defs) != 4 || !strings.Contains(string(defs[0].Parameters), `["string","null"]`) || string(defs[1].Parameters) != `"city: string"` {
+		t.Errorf("gen_ai.tool.definitions = %+v (%v)", defs, err)
+	}
+	r := recordOne(t, gen, nil)
+	if in := r.span.Attrs["input.value"].(string); !strings.Contains(in, `"note":{"type":["string","null"]}`) {
+		t.Errorf("generic backend got a rewritten schema: %s", in)
+	}
+}

@@ -111,7 +111,13 @@
 // the OpenAI chat-completions shapes that Coze Loop renders as a chat: input
 // {"messages":[...],"tools":[...]} with tool parameters as objects, output
 // {"choices":[{"index":0,"finish_reason":...,"message":{...}}]}, tool_calls an
-// array or absent, and "content":null for a message that only calls tools. Model, provider and usage appear as gen_ai.request.model,
+// array or absent, and "content":null for a message that only calls tools.
+// Coze Loop's chat view accepts only tool parameters that are a JSON object
+// whose every "type" is a string: for Coze Loop, a list of types (OpenAI
+// strict mode's "type":["string","null"]) becomes its first type other than
+// "null" with "nullable":true, parameters that are not a JSON object are left
+// out, and the tools as given are kept in gen_ai.tool.definitions (within
+// 1024 bytes). Model, provider and usage appear as gen_ai.request.model,
 // llm.model_name, gen_ai.system, gen_ai.provider.name, llm.provider,
 // gen_ai.usage.input_tokens/output_tokens and llm.token_count.*; well-known
 // ModelConfig keys as gen_ai.request.* and the whole config as
