@@ -300,7 +300,7 @@ func testExportsToCozeLoop(t *testing.T, env func(url string) map[string]string)
 		t.Errorf("span names and cozeloop.span_type (-want +got):\n%s", diff)
 	}
 	gen := srv.spans["chat fake-chat-model"]
-	if !strings.Contains(gen["input.value"], "Retrieval-Augmented Generation") || !strings.Contains(gen["output.value"], "retriever") {
+	if !strings.Contains(gen["cozeloop.input"], "Retrieval-Augmented Generation") || !strings.Contains(gen["cozeloop.output"], "retriever") {
 		t.Errorf("generation input/output not exported: %v", gen)
 	}
 }

@@ -119,11 +119,11 @@ func TestExportsToCozeLoop(t *testing.T) {
 		gotTypes[sp.name] = sp.str("cozeloop.span_type")
 		count[sp.name]++
 		if gotTypes[sp.name] == "custom" {
-			if out := sp.str("output.value"); !strings.HasPrefix(out, `{"input":`) || !strings.Contains(out, `,"output":`) {
+			if out := sp.str("cozeloop.output"); !strings.HasPrefix(out, `{"input":`) || !strings.Contains(out, `,"output":`) {
 				t.Errorf("%s: output %q", sp.name, out)
 			}
-		} else if sp.str("input.value") == "" || sp.str("output.value") == "" {
-			t.Errorf("%s: input %q, output %q", sp.name, sp.str("input.value"), sp.str("output.value"))
+		} else if sp.str("cozeloop.input") == "" || sp.str("cozeloop.output") == "" {
+			t.Errorf("%s: input %q, output %q", sp.name, sp.str("cozeloop.input"), sp.str("cozeloop.output"))
 		}
 	}
 	if diff := cmp.Diff(wantTypes, gotTypes); diff != "" {
@@ -146,19 +146,19 @@ func TestExportsToCozeLoop(t *testing.T) {
 				t.Errorf("tokens %d in, %d out", in, out)
 			}
 			inputTokens += in
-			if !strings.HasPrefix(sp.str("input.value"), `{"messages":[{"role":"system"`) || !strings.Contains(sp.str("input.value"), `"tools":[{"type":"function","function":{"name":"search_glossary"`) {
-				t.Errorf("model input %s", sp.str("input.value"))
+			if !strings.HasPrefix(sp.str("cozeloop.input"), `{"messages":[{"role":"system"`) || !strings.Contains(sp.str("cozeloop.input"), `"tools":[{"type":"function","function":{"name":"search_glossary"`) {
+				t.Errorf("model input %s", sp.str("cozeloop.input"))
 			}
-			if !strings.HasPrefix(sp.str("output.value"), `{"choices":[{"index":0,"finish_reason":`) {
-				t.Errorf("model output %s", sp.str("output.value"))
+			if !strings.HasPrefix(sp.str("cozeloop.output"), `{"choices":[{"index":0,"finish_reason":`) {
+				t.Errorf("model output %s", sp.str("cozeloop.output"))
 			}
 		case "execute_tool execute_code":
-			if sp.str("input.value") != `{"code":"3 * 256\n"}` || sp.str("output.value") != "exitcode: 0 (execution succeeded)\nCode output: 768" {
-				t.Errorf("code execution: %q -> %q", sp.str("input.value"), sp.str("output.value"))
+			if sp.str("cozeloop.input") != `{"code":"3 * 256\n"}` || sp.str("cozeloop.output") != "exitcode: 0 (execution succeeded)\nCode output: 768" {
+				t.Errorf("code execution: %q -> %q", sp.str("cozeloop.input"), sp.str("cozeloop.output"))
 			}
 		case workflowName:
-			if sp.str("input.value") != task || !strings.Contains(sp.str("output.value"), "768 tokens") {
-				t.Errorf("trace input %q, output %q", sp.str("input.value"), sp.str("output.value"))
+			if sp.str("cozeloop.input") != task || !strings.Contains(sp.str("cozeloop.output"), "768 tokens") {
+				t.Errorf("trace input %q, output %q", sp.str("cozeloop.input"), sp.str("cozeloop.output"))
 			}
 		}
 	}

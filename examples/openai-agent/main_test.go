@@ -182,20 +182,20 @@ func TestExportsToCozeLoop(t *testing.T) {
 				if g.attrs["cozeloop.span_type"] != "model" || g.attrs["gen_ai.request.model"] != "gpt-4.1-mini" {
 					t.Errorf("model span attributes %v", g.attrs)
 				}
-				if !strings.Contains(g.attrs["input.value"], "Where is my order A1") {
-					t.Errorf("model span input %q lacks the question", g.attrs["input.value"])
+				if !strings.Contains(g.attrs["cozeloop.input"], "Where is my order A1") {
+					t.Errorf("model span input %q lacks the question", g.attrs["cozeloop.input"])
 				}
 			}
-			if !strings.Contains(gens[0].attrs["output.value"], "refund_status") {
-				t.Errorf("the first call's output %q lacks its tool calls", gens[0].attrs["output.value"])
+			if !strings.Contains(gens[0].attrs["cozeloop.output"], "refund_status") {
+				t.Errorf("the first call's output %q lacks its tool calls", gens[0].attrs["cozeloop.output"])
 			}
-			if !strings.Contains(gens[1].attrs["output.value"], "delivered on 2026-11-28") {
-				t.Errorf("the streamed answer %q is not exported", gens[1].attrs["output.value"])
+			if !strings.Contains(gens[1].attrs["cozeloop.output"], "delivered on 2026-11-28") {
+				t.Errorf("the streamed answer %q is not exported", gens[1].attrs["cozeloop.output"])
 			}
 			if f := c.byName("execute_tool refund_status"); len(f) != 1 || f[0].errors != 1 {
 				t.Errorf("refund_status spans %+v, want one with its error", f)
 			}
-			if f := c.byName("execute_tool lookup_order"); len(f) != 1 || !strings.Contains(f[0].attrs["output.value"], "delivered") {
+			if f := c.byName("execute_tool lookup_order"); len(f) != 1 || !strings.Contains(f[0].attrs["cozeloop.output"], "delivered") {
 				t.Errorf("lookup_order spans %+v, want one with its result", f)
 			}
 			for _, h := range c.headers {

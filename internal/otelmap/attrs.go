@@ -11,15 +11,28 @@ import (
 )
 
 // attrs builds the attribute list of one span, clipping keys and values.
-// Its values come from an arena when it has one.
+// Its values come from an arena when it has one. It adds only the keys its
+// profile sends (every key for the zero profile).
 type attrs struct {
 	list []*commonpb.KeyValue
 	ar   *arena
+	prof Profile
+	// force adds every key, whatever the profile (message attributes,
+	// which Config.Messages selects).
+	force bool
 }
 
-// add appends an attribute. Keys are ours or come from users through
-// clip.Key (userKeys, the resource); add only guards their length.
+// wants reports whether the profile sends key: callers check it before
+// computing a costly value.
+func (a *attrs) wants(key string) bool { return a.prof == 0 || a.force || a.prof.sends(key) }
+
+// add appends an attribute, unless the profile leaves its key out. Keys are
+// ours or come from users through clip.Key (userKeys, the resource); add
+// only guards their length.
 func (a *attrs) add(k string, v *commonpb.AnyValue) {
+	if !a.wants(k) {
+		return
+	}
 	if len(k) > clip.MaxKey {
 		k = clip.Key(k)
 	}
@@ -27,9 +40,6 @@ func (a *attrs) add(k string, v *commonpb.AnyValue) {
 	e.Key, e.Value = k, v
 	a.list = append(a.list, e)
 }
-
-// last returns the string value of the attribute added last.
-func (a *attrs) last() string { return a.list[len(a.list)-1].GetValue().GetStringValue() }
 
 // str adds a short string, clipped to clip.MaxValue. Empty values are skipped.
 func (a *attrs) str(k, v string) {
@@ -161,8 +171,10 @@ var reservedPrefixes = []string{
 	"service.", "telemetry.", "agenttrace.", "langfuse.", "mcp.",
 }
 
-// reservedKeys are whole keys that Langfuse and others take over.
-var reservedKeys = []string{"input", "output", "prompt", "events", "model", "name", "tags"}
+// reservedKeys are whole keys that Langfuse and others take over, and the
+// custom tags that Coze Loop reads as token counts.
+var reservedKeys = []string{"input", "output", "prompt", "events", "model", "name", "tags",
+	keyCozeReasoning, keyCozeCached, keyCozeCacheCreation}
 
 // userKey returns the attribute key for a user metadata key: the key itself
 // when it is safe, otherwise the key prefixed with "metadata.", so that it is
@@ -184,27 +196,32 @@ func userKey(k string) string {
 // attribute under userKey, clipped by clip.Key (a long key keeps a hash of
 // itself, so that long keys sharing a prefix stay apart). A key already
 // present (a custom span's data key repeated in its metadata) is skipped.
-func (a *attrs) userKeys(md map[string]any) {
+// It reports whether every key of md is now an attribute of its own.
+func (a *attrs) userKeys(md map[string]any) bool {
 	keys := make([]string, 0, len(md))
 	for k := range md {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	n := 0
+	n, all := 0, true
 	for _, k := range keys {
 		if n == maxUserKeys {
-			break
+			return false
 		}
 		if k == "" {
+			all = false
 			continue
 		}
 		key := clip.Key(userKey(k))
 		if a.has(key) {
 			continue
 		}
+		before := len(a.list)
 		a.any(key, md[k])
+		all = all && len(a.list) > before
 		n++
 	}
+	return all
 }
 
 func (a *attrs) has(key string) bool {
@@ -218,12 +235,17 @@ func (a *attrs) has(key string) bool {
 
 // metadata adds user metadata: each key as its own attribute (see userKeys)
 // and the whole map as the "metadata" JSON attribute read by OpenInference
-// and Langfuse.
+// and Langfuse. Without the OpenInference family (for Coze Loop, whose
+// custom tags are few), the JSON is sent only when it holds more than the
+// keys sent on their own.
 func (a *attrs) metadata(md map[string]any) {
 	if len(md) == 0 {
 		return
 	}
-	a.userKeys(md)
+	all := a.userKeys(md)
+	if all && a.prof&OpenInference == 0 && a.prof != 0 {
+		return
+	}
 	if !a.has("metadata") {
 		a.raw("metadata", jsonText(md, clip.MaxValue))
 	}

@@ -36,15 +36,20 @@ const (
 
 // converter turns items into OTLP spans.
 type converter struct {
-	// messages adds the message attributes that Coze Loop would read in
-	// place of input.value / output.value (see WithMessageAttributes).
-	messages bool
+	// messages selects the families whose message attributes model spans
+	// carry, whatever the profile (see Config.Messages).
+	messages Profile
 	// coze shapes spans for Coze Loop: no duplicate tool arguments and
 	// results, and each span's JSON within spanLimit (see clip.FitSpanJSON).
 	coze bool
 	// spanLimit is Coze Loop's per-span JSON limit, clip.CozeMaxSpanJSON unless
 	// a test lowers it.
 	spanLimit int
+	// profile selects the attribute families (never zero).
+	profile Profile
+	// service is the resource's service.name, which Coze Loop's newer
+	// converter reads from each span (into psm), not from the resource.
+	service string
 	// ar, when set, holds the attribute values of one export.
 	ar *arena
 	// ids, when set, remembers the OTel ids of the last trace seen, which
@@ -93,13 +98,14 @@ func (c converter) convertTrace(t *tracing.Trace, end time.Time, ended bool) *tr
 	if name == "" {
 		name = "invoke_workflow"
 	}
-	a := attrs{list: make([]*commonpb.KeyValue, 0, 12), ar: c.ar}
+	a := attrs{list: make([]*commonpb.KeyValue, 0, 12), ar: c.ar, prof: c.profile}
 	a.raw(keySpanType, "agent")
 	a.raw(keyOIKind, "AGENT")
 	a.raw(keyOperation, "invoke_workflow")
 	a.str("agenttrace.trace.id", t.ID())
 	a.str("agenttrace.workflow.name", t.Name())
 	a.group(t.GroupID())
+	c.serviceName(&a)
 	a.metadata(t.Metadata())
 	a.ioValue(true, t.Input())
 	a.ioValue(false, t.Output())
@@ -135,9 +141,10 @@ func (a *attrs) group(id string) {
 func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 	tr := s.Trace()
 	sc, parent := s.SpanContext(), s.ParentSpanContext()
-	a := attrs{list: make([]*commonpb.KeyValue, 0, 24), ar: c.ar}
+	a := attrs{list: make([]*commonpb.KeyValue, 0, 24), ar: c.ar, prof: c.profile}
 	name, kind := c.describe(&a, s.Data())
 	a.group(tr.GroupID())
+	c.serviceName(&a)
 	a.metadata(s.Metadata())
 	ps := &tracepb.Span{
 		TraceId:           c.traceID(tr),
@@ -157,9 +164,9 @@ func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 }
 
 // io adds an input (in) or output value to input.value/output.value and
-// cozeloop.input/cozeloop.output with the same text, and its mime type. The
-// text is added last, twice in a row (see arena.str; callers read it back
-// with last).
+// cozeloop.input/cozeloop.output with the same text, and its mime type, as
+// far as the profile sends them. The text is added last, twice in a row
+// (see arena.str).
 func (a *attrs) io(in bool, text, mime string) {
 	if text == "" {
 		return
@@ -176,16 +183,20 @@ func (a *attrs) io(in bool, text, mime string) {
 }
 
 // ioText adds plain or JSON text as an input or output, choosing the mime
-// type by whether it parses as JSON, clipped to clip.MaxContent.
-func (a *attrs) ioText(in bool, s string) {
+// type by whether it parses as JSON, clipped to clip.MaxContent, and returns
+// the clipped text.
+func (a *attrs) ioText(in bool, s string) string {
 	if s == "" {
-		return
+		return ""
 	}
 	if json.Valid([]byte(s)) {
-		a.io(in, clip.JSON(s, clip.MaxContent), mimeJSON)
-		return
+		s = clip.JSON(s, clip.MaxContent)
+		a.io(in, s, mimeJSON)
+		return s
 	}
-	a.io(in, clip.Text(s, clip.MaxContent), mimeText)
+	s = clip.Text(s, clip.MaxContent)
+	a.io(in, s, mimeText)
+	return s
 }
 
 // ioJSON adds v encoded as JSON as an input or output.
@@ -258,4 +269,13 @@ func (c converter) describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKi
 	}
 	a.kinds(kindOf{coze: "custom", oi: "CHAIN"})
 	return "span", internal
+}
+
+// serviceName adds the resource's service.name to a span for Coze Loop,
+// whose newer converter reads it from spans (into psm), not from the
+// resource. Other backends read the resource's.
+func (c converter) serviceName(a *attrs) {
+	if c.coze {
+		a.str(keyServiceName, c.service)
+	}
 }

@@ -49,21 +49,19 @@ func (a *attrs) ioValue(in bool, v any) {
 
 // generationAttrs adds a model call. The message attributes of the GenAI and
 // OpenInference conventions (gen_ai.input.messages, llm.input_messages.N.*,
-// and their output twins) are added only when messages is set: Coze Loop
+// and their output twins) are added for the families in messages: Coze Loop
 // reads attributes with those prefixes in place of input.value and
 // output.value, which would lose the chat shape and the tools.
 //
 // For Coze Loop (coze set), the tools' parameters are rewritten into the
 // form its chat view accepts (see cozeTools), the tools as given going to
 // gen_ai.tool.definitions.
-func generationAttrs(a *attrs, d *spans.Generation, messages, coze bool) string {
+func generationAttrs(a *attrs, d *spans.Generation, messages Profile, coze bool) string {
 	a.kinds(kindOf{coze: "model", oi: "LLM", op: "chat"})
 	a.model(d.Model, d.Provider)
 	a.modelConfig(d.ModelConfig)
 	a.str("gen_ai.response.id", d.ResponseID)
-	if d.FinishReason != "" {
-		a.strs("gen_ai.response.finish_reasons", []string{d.FinishReason})
-	}
+	a.finishReason(d.FinishReason, coze)
 	a.usage(d.Usage)
 	if d.Stream {
 		a.bool("cozeloop.stream", true)
@@ -80,17 +78,25 @@ func generationAttrs(a *attrs, d *spans.Generation, messages, coze bool) string 
 		if changed {
 			a.raw(keyToolDefinitions, clip.JSON(toolDefinitionsJSON(d.Tools), clip.MaxValue))
 		}
-		if messages {
+		a.force = true // messages decides, not the profile
+		if messages&GenAI != 0 {
 			a.raw("gen_ai.input.messages", clip.JSON(genaiMessagesJSON(d.Input, ""), clip.MaxContent))
+		}
+		if messages&OpenInference != 0 {
 			a.flatMessages("llm.input_messages", d.Input, maxFlatInput)
 		}
+		a.force = false
 	}
 	if len(d.Output) > 0 {
 		a.io(false, clip.JSON(chatOutputJSON(d.Output, d.FinishReason), clip.MaxContent), mimeJSON)
-		if messages {
+		a.force = true
+		if messages&GenAI != 0 {
 			a.raw("gen_ai.output.messages", clip.JSON(genaiMessagesJSON(d.Output, d.FinishReason), clip.MaxContent))
+		}
+		if messages&OpenInference != 0 {
 			a.flatMessages("llm.output_messages", d.Output, maxFlatOutput)
 		}
+		a.force = false
 	}
 	return spanName("chat", d.Model)
 }
@@ -188,8 +194,24 @@ func (a *attrs) model(model, provider string) {
 	a.str("llm.provider", provider)
 }
 
-// usage adds token counts in the GenAI and OpenInference families; Coze Loop
-// reads gen_ai.usage.*.
+// finishReason adds gen_ai.response.finish_reasons: a string array, except
+// for Coze Loop (coze set), which keeps an array as the JSON of its
+// protobuf form ({"values":[{"Value":{"stringValue":"stop"}}]}): there it is
+// the reason as a string.
+func (a *attrs) finishReason(reason string, coze bool) {
+	switch {
+	case reason == "":
+	case coze:
+		a.str("gen_ai.response.finish_reasons", reason)
+	default:
+		a.strs("gen_ai.response.finish_reasons", []string{reason})
+	}
+}
+
+// usage adds token counts in the GenAI and OpenInference families, and the
+// custom tags Coze Loop's token badges and trajectories read
+// (reasoning_tokens, input_cached_tokens, input_creation_cached_tokens);
+// Coze Loop reads gen_ai.usage.input_tokens and output_tokens.
 func (a *attrs) usage(u *spans.Usage) {
 	if u == nil {
 		return
@@ -204,6 +226,9 @@ func (a *attrs) usage(u *spans.Usage) {
 	a.posInt("gen_ai.usage.cache_creation.input_tokens", u.CacheWriteInputTokens)
 	a.posInt("llm.token_count.prompt_details.cache_write", u.CacheWriteInputTokens)
 	a.posInt("llm.token_count.completion_details.reasoning", u.ReasoningTokens)
+	a.posInt(keyCozeReasoning, u.ReasoningTokens)
+	a.posInt(keyCozeCached, u.CachedInputTokens)
+	a.posInt(keyCozeCacheCreation, u.CacheWriteInputTokens)
 }
 
 // runUsage adds the summed usage of a task or turn under the project's own
@@ -229,15 +254,15 @@ func functionAttrs(a *attrs, d *spans.Function, coze bool) string {
 	a.str("gen_ai.tool.call.id", d.CallID)
 	a.raw("gen_ai.tool.type", "function")
 	if d.Input != "" {
-		a.ioText(true, d.Input)
+		in := a.ioText(true, d.Input)
 		if !coze {
-			a.raw("gen_ai.tool.call.arguments", a.last())
+			a.raw("gen_ai.tool.call.arguments", in)
 		}
 	}
 	if out := functionOutput(d.Output); out != "" {
-		a.ioText(false, out)
+		out = a.ioText(false, out)
 		if !coze {
-			a.raw("gen_ai.tool.call.result", a.last())
+			a.raw("gen_ai.tool.call.result", out)
 		}
 	}
 	if len(d.MCPData) > 0 {

@@ -27,13 +27,17 @@ type Config struct {
 	// brought within SpanJSONLimit (see [clip.FitSpanJSON]); a span that
 	// cannot fit is [ErrSpanTooLarge].
 	CozeLoop bool
-	// Messages adds the message attributes of the GenAI and OpenInference
-	// conventions (gen_ai.input.messages, llm.input_messages.N.*, and their
-	// output twins) to model spans. Coze Loop reads those prefixes in place
-	// of input.value and output.value, so otlpexport leaves them out for it.
-	Messages bool
+	// Messages selects the families whose message attributes model spans
+	// carry, whatever Profile says: [GenAI] for gen_ai.input.messages and
+	// gen_ai.output.messages, [OpenInference] for llm.input_messages.N.* and
+	// llm.output_messages.N.*; other families have none. Coze Loop reads
+	// those prefixes in place of input.value and output.value, so
+	// otlpexport leaves them out for it.
+	Messages Profile
 	// ServiceName is the resource's service.name; when empty and Resource
-	// has none, "unknown_service:" and the program's name.
+	// has none, "unknown_service:" and the program's name. With CozeLoop
+	// set, spans carry it too, as service.name, under the Coze Loop family
+	// (Coze Loop reads it from spans, not from the resource).
 	ServiceName string
 	// Resource holds more resource attributes (OTEL_RESOURCE_ATTRIBUTES,
 	// say); ServiceName wins over its service.name.
@@ -41,6 +45,36 @@ type Config struct {
 	// SpanJSONLimit is Coze Loop's per-span JSON limit when CozeLoop is
 	// set; 0 means [clip.CozeMaxSpanJSON].
 	SpanJSONLimit int
+	// Profile selects the attribute families spans carry; 0 means [All].
+	// The exception event, status, ids and the project's own agenttrace.*
+	// keys are sent under every profile.
+	Profile Profile
+}
+
+// ConfigFor returns the Config otlpexport uses for a destination, so that
+// every consumer derives the same mapping from the same choices: for Coze
+// Loop (coze set), its shaping, the [CozeLoop] family and no message
+// attributes, which it would read in place of the chat shapes; otherwise
+// every family with their message attributes. A non-zero profile replaces
+// the families (the message attributes then follow the families, unless
+// messages says); a non-nil messages says whether the message attributes
+// of both conventions are sent, whatever the families.
+func ConfigFor(coze bool, profile Profile, messages *bool) Config {
+	cfg := Config{CozeLoop: coze, Profile: profile}
+	if cfg.Profile == 0 {
+		cfg.Profile = All
+		if coze {
+			cfg.Profile = CozeLoop
+		}
+	}
+	const withMessages = GenAI | OpenInference
+	switch {
+	case messages != nil && *messages:
+		cfg.Messages = withMessages
+	case messages == nil && !coze:
+		cfg.Messages = cfg.Profile & withMessages
+	}
+	return cfg
 }
 
 // ErrSpanTooLarge is the conversion error of a span that cannot be brought
@@ -64,10 +98,19 @@ func New(cfg Config) *Converter {
 	if cfg.SpanJSONLimit <= 0 {
 		cfg.SpanJSONLimit = clip.CozeMaxSpanJSON
 	}
+	cfg.Profile = cfg.Profile.orAll()
+	res := buildResource(cfg.ServiceName, cfg.Resource)
+	service := ""
+	for _, kv := range res.GetAttributes() {
+		if kv.GetKey() == keyServiceName {
+			service = kv.GetValue().GetStringValue()
+		}
+	}
 	return &Converter{
-		cfg:      cfg,
-		conv:     converter{messages: cfg.Messages, coze: cfg.CozeLoop, spanLimit: cfg.SpanJSONLimit},
-		resource: buildResource(cfg.ServiceName, cfg.Resource),
+		cfg: cfg,
+		conv: converter{messages: cfg.Messages, coze: cfg.CozeLoop, spanLimit: cfg.SpanJSONLimit,
+			profile: cfg.Profile, service: service},
+		resource: res,
 		scope:    &commonpb.InstrumentationScope{Name: scopeName, Version: Version},
 	}
 }

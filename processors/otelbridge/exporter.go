@@ -50,17 +50,13 @@ func NewExporter(tp trace.TracerProvider, opts ...Option) *Exporter {
 			o.apply(&cfg)
 		}
 	}
-	messages := !cfg.coze
-	if cfg.messages != nil {
-		messages = *cfg.messages
-	}
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
 	return &Exporter{
 		tp:     tp,
 		tracer: tp.Tracer(otelmap.ScopeName, trace.WithInstrumentationVersion(otelmap.Version)),
-		conv:   otelmap.New(otelmap.Config{CozeLoop: cfg.coze, Messages: messages}),
+		conv:   otelmap.New(otelmap.ConfigFor(cfg.coze, 0, cfg.messages)),
 	}
 }
 

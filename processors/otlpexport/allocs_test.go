@@ -12,7 +12,7 @@ import (
 // values come from the export's arena and message JSON is written by hand.
 func TestConvertAllocations(t *testing.T) {
 	items := makeItems(2, 20) // a model call and a tool call
-	conv := otelmap.New(otelmap.Config{Messages: false}).NewBatch()
+	conv := otelmap.New(otelmap.Config{}).NewBatch()
 	coze := otelmap.New(otelmap.Config{CozeLoop: true}).NewBatch()
 	for _, tt := range []struct {
 		name string

@@ -182,7 +182,7 @@ func BenchmarkPipeline(b *testing.B) {
 				sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp, sdktrace.WithBlocking(), sdktrace.WithMaxExportBatchSize(benchBatch))),
 				sdktrace.WithResource(benchResource()))
 			tracer := tp.Tracer(otelmap.ScopeName)
-			sdkSpans := otelSpans(otelmap.New(otelmap.Config{Messages: true}))
+			sdkSpans := otelSpans(otelmap.New(otelmap.Config{Messages: otelmap.GenAI | otelmap.OpenInference}))
 			// One trace, as on our side: the spans are children of a root.
 			rctx, root := tracer.Start(ctx, "bench")
 			var n int64
@@ -257,7 +257,7 @@ func BenchmarkExport(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { exp.Shutdown(context.Background()) })
-			sdkSpans := otelSpans(otelmap.New(otelmap.Config{Messages: true}))
+			sdkSpans := otelSpans(otelmap.New(otelmap.Config{Messages: otelmap.GenAI | otelmap.OpenInference}))
 			stubs := make(tracetest.SpanStubs, benchBatch)
 			res := benchResource()
 			start := time.Now()

@@ -16,10 +16,10 @@ import (
 )
 
 // cozeSink returns a sink and an exporter in Coze Loop mode pointed at it.
-func cozeSink(t *testing.T) (*sink, *Exporter) {
+func cozeSink(t *testing.T, opts ...Option) (*sink, *Exporter) {
 	t.Helper()
 	s := newSink(t, nil)
-	exp, err := New(WithCozeLoop("1", "pat_x"), WithCozeLoopBaseURL(s.URL), WithoutRetry())
+	exp, err := New(append([]Option{WithCozeLoop("1", "pat_x"), WithCozeLoopBaseURL(s.URL), WithoutRetry()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,36 +30,42 @@ func cozeSink(t *testing.T) (*sink, *Exporter) {
 // TestSpanOverCozeJSONLimitClipped checks Coze Loop's 10 MiB per-span JSON
 // limit: a tool span of escape-heavy text (each control byte is 6 bytes of
 // JSON) is clipped further so that its JSON fits, and still carries its
-// input and output, the same text in both families.
+// input and output: under the Coze Loop profile once, under every family
+// the same text in both input keys.
 func TestSpanOverCozeJSONLimitClipped(t *testing.T) {
-	s, exp := cozeSink(t)
-	ctl := strings.Repeat("\x01\x02", 1<<20)
-	jsonCtl, _ := clip.MarshalNoEscape(map[string]string{"blob": ctl})
-	items := recordItems(&spans.Function{Name: "dump", Input: string(jsonCtl), Output: ctl}, nil, nil)
-	if err := exp.Export(context.Background(), items); err != nil {
-		t.Fatal(err)
-	}
-	got := s.spans()
-	if len(got) != 2 {
-		t.Fatalf("received %d spans", len(got))
-	}
-	for _, ps := range got {
-		b, _ := protojson.Marshal(ps)
-		if len(b) > clip.CozeMaxSpanJSON {
-			t.Errorf("span %q sent to Coze Loop with %d bytes of JSON (limit %d)", ps.GetName(), len(b), clip.CozeMaxSpanJSON)
+	for _, p := range []Profile{0, ProfileAll} {
+		s, exp := cozeSink(t, WithAttributes(p))
+		ctl := strings.Repeat("\x01\x02", 1<<20)
+		jsonCtl, _ := clip.MarshalNoEscape(map[string]string{"blob": ctl})
+		items := recordItems(&spans.Function{Name: "dump", Input: string(jsonCtl), Output: ctl}, nil, nil)
+		if err := exp.Export(context.Background(), items); err != nil {
+			t.Fatal(err)
 		}
-	}
-	a := childAttrs(t, got)
-	in, out := a["input.value"].(string), a["output.value"].(string)
-	var v map[string]string
-	if err := json.Unmarshal([]byte(in), &v); err != nil || !strings.HasSuffix(v["blob"], clip.Marker) || len(v["blob"]) < 100<<10 {
-		t.Errorf("input.value: %v, blob %d bytes", err, len(v["blob"]))
-	}
-	if !strings.HasSuffix(out, clip.Marker) || len(out) < 256<<10 {
-		t.Errorf("output.value: %d bytes, ends %q", len(out), out[len(out)-20:])
-	}
-	if a["cozeloop.input"] != in || a["cozeloop.output"] != out {
-		t.Error("cozeloop.input/output differ from input.value/output.value")
+		got := s.spans()
+		if len(got) != 2 {
+			t.Fatalf("received %d spans", len(got))
+		}
+		for _, ps := range got {
+			b, _ := protojson.Marshal(ps)
+			if len(b) > clip.CozeMaxSpanJSON {
+				t.Errorf("span %q sent to Coze Loop with %d bytes of JSON (limit %d)", ps.GetName(), len(b), clip.CozeMaxSpanJSON)
+			}
+		}
+		a := childAttrs(t, got)
+		in, out := a["cozeloop.input"].(string), a["cozeloop.output"].(string)
+		var v map[string]string
+		if err := json.Unmarshal([]byte(in), &v); err != nil || !strings.HasSuffix(v["blob"], clip.Marker) || len(v["blob"]) < 100<<10 {
+			t.Errorf("profile %d: cozeloop.input: %v, blob %d bytes", p, err, len(v["blob"]))
+		}
+		if !strings.HasSuffix(out, clip.Marker) || len(out) < 256<<10 {
+			t.Errorf("profile %d: cozeloop.output: %d bytes, ends %q", p, len(out), out[len(out)-20:])
+		}
+		if p == ProfileAll && (a["input.value"] != in || a["output.value"] != out) {
+			t.Error("cozeloop.input/output differ from input.value/output.value")
+		}
+		if _, ok := a["input.value"]; p == 0 && ok {
+			t.Error("the Coze Loop profile repeats the input as input.value")
+		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -345,8 +347,9 @@ func TestMessageAttributesDefault(t *testing.T) {
 }
 
 // TestCozeLoopTagBudget checks that a span with many metadata keys stays
-// under Coze Loop's 51 custom tags (beyond which tags are dropped at random)
-// while every key still reaches the "metadata" JSON attribute.
+// well under Coze Loop's 51 custom tags (beyond which tags are dropped at
+// random), spending them on what users read, while every key still reaches
+// the "metadata" JSON attribute.
 func TestCozeLoopTagBudget(t *testing.T) {
 	md := map[string]any{}
 	for i := range 40 {
@@ -357,8 +360,9 @@ func TestCozeLoopTagBudget(t *testing.T) {
 		Input: []spans.Message{{Role: "user", Content: "hi"}}, Output: []spans.Message{{Role: "assistant", Content: "yo"}}}
 	child, root := exportToCoze(t, gen, nil, md)
 	for _, ps := range []*tracepb.Span{child, root} {
-		t.Logf("%s: %d custom tags", ps.GetName(), len(cozeCustomTags(ps)))
-		if tags := cozeCustomTags(ps); len(tags) > 40 {
+		// 16 metadata keys of their own, the metadata JSON, and the two
+		// token tags Coze Loop reads; nothing twice.
+		if tags := cozeCustomTags(ps); len(tags) > 16+1+2 {
 			t.Errorf("%s: %d custom tags: %v", ps.GetName(), len(tags), tags)
 		}
 		var all map[string]any
@@ -559,5 +563,95 @@ func TestCozeLoopToolSchemas(t *testing.T) {
 	r := recordOne(t, gen, nil)
 	if in := r.span.Attrs["input.value"].(string); !strings.Contains(in, `"note":{"type":["string","null"]}`) {
 		t.Errorf("generic backend got a rewritten schema: %s", in)
+	}
+}
+
+// TestCozeLoopProfile pins what a Coze Loop span carries: each thing Coze
+// Loop reads or shows once (no llm.*, input.value, mime types, second agent
+// name, conversation id, provider.name twin or token-count twins, which
+// would only spend its 51 custom tags), its token tags
+// (reasoning_tokens, input_cached_tokens, input_creation_cached_tokens),
+// service.name on the span for the newer converter's psm, and the finish
+// reason as a string rather than an array Coze Loop shows as protobuf JSON.
+func TestCozeLoopProfile(t *testing.T) {
+	gen := &spans.Generation{Model: "gpt-4.1", Provider: "openai", FinishReason: "tool_calls", ResponseID: "resp_1", Stream: true,
+		ModelConfig: map[string]any{"temperature": 0.3, "seed": 7, "base_url": "https://x"},
+		Usage:       &spans.Usage{InputTokens: 12, OutputTokens: 7, CachedInputTokens: 3, CacheWriteInputTokens: 2, ReasoningTokens: 5},
+		Input:       []spans.Message{{Role: "user", Content: "Where is A1?"}},
+		Output:      []spans.Message{{Role: "assistant", Content: "Shipped."}}}
+	service := "unknown_service:" + filepath.Base(os.Args[0])
+	tests := []struct {
+		name string
+		data spans.Data
+		want map[string]any
+	}{
+		{"generation", gen, map[string]any{
+			"cozeloop.span_type": "model", "gen_ai.request.model": "gpt-4.1", "gen_ai.system": "openai",
+			"gen_ai.request.temperature": 0.3, "gen_ai.request.seed": int64(7),
+			"gen_ai.response.id": "resp_1", "gen_ai.response.finish_reasons": "tool_calls",
+			"gen_ai.usage.input_tokens": int64(12), "gen_ai.usage.output_tokens": int64(7),
+			"reasoning_tokens": int64(5), "input_cached_tokens": int64(3), "input_creation_cached_tokens": int64(2),
+			"cozeloop.stream": true,
+			"cozeloop.input":  `{"messages":[{"role":"user","content":"Where is A1?"}]}`,
+			"cozeloop.output": `{"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"Shipped."}}]}`,
+		}},
+		{"function", &spans.Function{Name: "lookup", CallID: "call_1", Input: `{"id":"A1"}`, Output: "shipped"}, map[string]any{
+			"cozeloop.span_type": "tool", "gen_ai.tool.name": "lookup", "gen_ai.tool.call.id": "call_1",
+			"cozeloop.input": `{"id":"A1"}`, "cozeloop.output": "shipped",
+		}},
+		{"agent", &spans.Agent{Name: "Triage", Input: "hi"}, map[string]any{
+			"cozeloop.span_type": "agent", "gen_ai.agent.name": "Triage", "cozeloop.input": "hi",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			child, root := exportToCoze(t, tt.data, nil, map[string]any{"tenant": "acme"})
+			want := tt.want
+			want["session.id"], want["service.name"], want["tenant"] = "group_7", service, "acme"
+			if diff := cmp.Diff(want, attrMap(child.GetAttributes())); diff != "" {
+				t.Errorf("span (-want +got):\n%s", diff)
+			}
+			wantRoot := map[string]any{"cozeloop.span_type": "agent", "session.id": "group_7", "service.name": service,
+				"tenant": "acme", "agenttrace.trace.id": "trace_" + goldenTraceID, "agenttrace.workflow.name": "Support run"}
+			if diff := cmp.Diff(wantRoot, attrMap(root.GetAttributes())); diff != "" {
+				t.Errorf("root span (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestWithAttributes checks that a profile chosen with WithAttributes sends
+// its families' keys and no others', whatever the destination.
+func TestWithAttributes(t *testing.T) {
+	gen := &spans.Generation{Model: "m", Provider: "p", Usage: &spans.Usage{InputTokens: 1, OutputTokens: 2, ReasoningTokens: 1},
+		Input: []spans.Message{{Role: "user", Content: "hi"}}, Output: []spans.Message{{Role: "assistant", Content: "yo"}}}
+	tests := []struct {
+		p          Profile
+		want, none []string
+	}{
+		{ProfileGenAI, []string{"gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.input.messages", "gen_ai.usage.input_tokens"},
+			[]string{"input.value", "cozeloop.input", "llm.model_name", "openinference.span.kind", "cozeloop.span_type", "reasoning_tokens", "service.name", "session.id"}},
+		{ProfileOpenInference, []string{"input.value", "input.mime_type", "llm.model_name", "llm.input_messages.0.message.role", "openinference.span.kind"},
+			[]string{"gen_ai.operation.name", "gen_ai.system", "cozeloop.input", "gen_ai.input.messages", "reasoning_tokens"}},
+		{ProfileGenAI | ProfileCozeLoop, []string{"gen_ai.provider.name", "cozeloop.input", "reasoning_tokens", "gen_ai.input.messages"},
+			[]string{"input.value", "llm.model_name", "llm.input_messages.0.message.role"}},
+		{ProfileAll, []string{"gen_ai.provider.name", "cozeloop.input", "input.value", "llm.model_name", "reasoning_tokens"}, nil},
+	}
+	for _, tt := range tests {
+		got, err := sendItems(t, recordItems(gen, map[string]any{"tenant": "acme"}, nil), WithAttributes(tt.p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := childAttrs(t, got)
+		for _, k := range append(tt.want, "tenant") {
+			if _, ok := a[k]; !ok {
+				t.Errorf("profile %d: no %s", tt.p, k)
+			}
+		}
+		for _, k := range tt.none {
+			if _, ok := a[k]; ok {
+				t.Errorf("profile %d: %s sent", tt.p, k)
+			}
+		}
 	}
 }

@@ -86,9 +86,15 @@
 //
 // The trace becomes the root span, named after the workflow; every span
 // becomes its child or grandchild. A trace that joined an OTel span (an
-// otelhttp request, a traceparent) has its root parented to that span. Each span carries three attribute
+// otelhttp request, a traceparent) has its root parented to that span. A
+// span can carry three attribute
 // families at once: OTel GenAI (gen_ai.*), OpenInference (openinference.*,
-// input.value, output.value, llm.*) and Coze Loop (cozeloop.*).
+// input.value, output.value, llm.*) and Coze Loop (cozeloop.*, and the keys
+// of the other two that Coze Loop reads). [WithAttributes] chooses them: by
+// default all three, except for Coze Loop, which gets [ProfileCozeLoop]:
+// each thing it reads or shows once, so that its 51 custom tags per span
+// (the rest are dropped at random) go to what users read. The table names
+// the values of each family's kind keys:
 //
 //	agent span     OTel name                  kind     gen_ai.operation.name  openinference  cozeloop.span_type
 //	trace (root)   {workflow}                 INTERNAL invoke_workflow        AGENT          agent
@@ -107,7 +113,8 @@
 //	turn           turn {n} {agent}           INTERNAL -                      CHAIN          turn
 //
 // Inputs and outputs go to input.value and cozeloop.input (output.value and
-// cozeloop.output) with the same text and input.mime_type. Model spans use
+// cozeloop.output) with the same text and input.mime_type (only
+// cozeloop.input and cozeloop.output under [ProfileCozeLoop]). Model spans use
 // the OpenAI chat-completions shapes that Coze Loop renders as a chat: input
 // {"messages":[...],"tools":[...]} with tool parameters as objects, output
 // {"choices":[{"index":0,"finish_reason":...,"message":{...}}]}, tool_calls an
@@ -119,7 +126,12 @@
 // out, and the tools as given are kept in gen_ai.tool.definitions (within
 // 1024 bytes). Model, provider and usage appear as gen_ai.request.model,
 // llm.model_name, gen_ai.system, gen_ai.provider.name, llm.provider,
-// gen_ai.usage.input_tokens/output_tokens and llm.token_count.*; well-known
+// gen_ai.usage.input_tokens/output_tokens and llm.token_count.* (with
+// cached, cache-creation and reasoning tokens also as the custom tags Coze
+// Loop's token badges read: input_cached_tokens,
+// input_creation_cached_tokens, reasoning_tokens); gen_ai.response.finish_reasons
+// is a string array, but for Coze Loop, which shows arrays as the JSON of
+// their protobuf form, the reason as a string; well-known
 // ModelConfig keys as gen_ai.request.* and the whole config as
 // llm.invocation_parameters: integers as exact ints, and integral numbers
 // as ints for the int-typed max_tokens, seed and choice.count (a uint64
@@ -128,7 +140,9 @@
 // (never tool.* keys, which Coze Loop reads as the input); for Coze Loop the
 // last two are left out, since it reads input.value and output.value first
 // and they would only add to the span's size. The group id
-// becomes session.id and gen_ai.conversation.id. Task and turn usage goes to
+// becomes session.id and gen_ai.conversation.id. For Coze Loop every span
+// carries the resource's service.name too, which its newer converter reads
+// from spans (into its psm field). Task and turn usage goes to
 // agenttrace.usage.*, so that backends that add up tokens do not count the
 // model calls inside twice.
 //
@@ -148,11 +162,12 @@
 //
 // User metadata (the trace's and the span's, and a custom span's data)
 // becomes attributes under its own keys, up to 16 a span, and a "metadata"
-// JSON attribute that stays a JSON object: when shortening its strings is
+// JSON attribute (under [ProfileCozeLoop], only when it holds more keys
+// than went out on their own) that stays a JSON object: when shortening its strings is
 // not enough to fit its limit, its largest keys are left out and counted in
 // its "_truncated" key. A key that
 // would collide with a reserved key or prefix (tool*, error*, exception*,
-// gen_ai., llm., input, output, model, ...) is renamed with a "metadata."
+// gen_ai., llm., input, output, model, reasoning_tokens, ...) is renamed with a "metadata."
 // prefix, never dropped; a key over 100 bytes keeps its first 90 and a hash
 // of itself, so that long keys stay apart.
 //

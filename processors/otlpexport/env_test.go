@@ -64,7 +64,7 @@ func TestCozeLoopDocumentedEnv(t *testing.T) {
 		t.Errorf("service.name = %v", res["service.name"])
 	}
 	// A Coze Loop endpoint from the environment turns message attributes off.
-	if exp.conv.Config().Messages {
+	if exp.conv.Config().Messages != 0 {
 		t.Error("message attributes on for a Coze Loop endpoint")
 	}
 }
@@ -89,7 +89,7 @@ func TestGenericEnv(t *testing.T) {
 	if res["deployment.environment"] != "test" || res["team"] != "a,b" {
 		t.Errorf("resource = %v", res)
 	}
-	if !exp.conv.Config().Messages {
+	if !(exp.conv.Config().Messages != 0) {
 		t.Error("message attributes off for a generic endpoint")
 	}
 	// Options override the environment.
@@ -342,8 +342,8 @@ func TestCozeLoopByWorkspaceHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp.Shutdown(context.Background())
-	if !exp.conv.Config().CozeLoop || exp.conv.Config().Messages {
-		t.Errorf("option header: coze %v, messages %v", exp.conv.Config().CozeLoop, exp.conv.Config().Messages)
+	if !exp.conv.Config().CozeLoop || (exp.conv.Config().Messages != 0) {
+		t.Errorf("option header: coze %v, messages %v", exp.conv.Config().CozeLoop, (exp.conv.Config().Messages != 0))
 	}
 	t.Setenv(EnvTracesHeaders, "cozeloop-workspace-id=1")
 	exp, err = New(WithEndpointURL("http://127.0.0.1:1/otlp/v1/traces"))
@@ -360,7 +360,7 @@ func TestCozeLoopByWorkspaceHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp.Shutdown(context.Background())
-	if exp.conv.Config().CozeLoop || !exp.conv.Config().Messages {
-		t.Errorf("generic endpoint: coze %v, messages %v", exp.conv.Config().CozeLoop, exp.conv.Config().Messages)
+	if exp.conv.Config().CozeLoop || !(exp.conv.Config().Messages != 0) {
+		t.Errorf("generic endpoint: coze %v, messages %v", exp.conv.Config().CozeLoop, (exp.conv.Config().Messages != 0))
 	}
 }

@@ -119,17 +119,14 @@ func build(opts []Option, needDestination bool) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	messages := !coze
-	if cfg.messages != nil {
-		messages = *cfg.messages
-	}
-
 	policy := retry.Policy{MaxAttempts: 1}
 	if !cfg.retryOff {
 		policy = retry.Policy{MaxAttempts: 20, Initial: cfg.retryInitial, Multiplier: 2, Max: cfg.retryMax, Jitter: 0.2}
 	}
 	down, shutdown := context.WithCancel(context.Background())
-	conv := otelmap.New(otelmap.Config{CozeLoop: coze, Messages: messages, ServiceName: cfg.serviceName, Resource: cfg.resource})
+	mc := otelmap.ConfigFor(coze, otelmap.Profile(cfg.profile), cfg.messages)
+	mc.ServiceName, mc.Resource = cfg.serviceName, cfg.resource
+	conv := otelmap.New(mc)
 	return &Exporter{
 		down:     down,
 		shutdown: shutdown,

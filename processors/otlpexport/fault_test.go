@@ -440,7 +440,7 @@ func TestExportAfterShutdown(t *testing.T) {
 func TestEstimateSizeIsAnUpperBound(t *testing.T) {
 	items := makeItems(6, 300)
 	items = append(items, makeItems(1, 0)...)
-	conv := otelmap.New(otelmap.Config{Messages: true})
+	conv := otelmap.New(otelmap.Config{Messages: otelmap.GenAI | otelmap.OpenInference})
 	for _, it := range items {
 		ps, _ := conv.Convert(it)
 		if ps == nil {

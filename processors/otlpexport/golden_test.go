@@ -209,6 +209,7 @@ func TestGoldenKinds(t *testing.T) {
 				"gen_ai.usage.input_tokens":      int64(10), "gen_ai.usage.output_tokens": int64(5),
 				"llm.token_count.prompt": int64(10), "llm.token_count.completion": int64(5), "llm.token_count.total": int64(15),
 				"gen_ai.usage.cache_read.input_tokens": int64(4), "llm.token_count.prompt_details.cache_read": int64(4),
+				"input_cached_tokens":                  int64(4),
 				"input.value":                          `{"messages":[{"role":"user","content":"Where is A1?"}],"tools":[{"type":"function","function":{"name":"lookup","description":"Find.","parameters":{"type":"object"}}}]}`,
 				"cozeloop.input":                       `{"messages":[{"role":"user","content":"Where is A1?"}],"tools":[{"type":"function","function":{"name":"lookup","description":"Find.","parameters":{"type":"object"}}}]}`,
 				"input.mime_type":                      "application/json",

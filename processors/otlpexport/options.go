@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/agenttrace/agenttrace-go/internal/otelmap"
+
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
@@ -57,6 +59,7 @@ type config struct {
 	resource     map[string]string
 	httpClient   *http.Client
 	messages     *bool
+	profile      Profile
 
 	// cozeSet says that Coze Loop credentials were given, by WithCozeLoop
 	// or by the COZELOOP_* variables (see resolveDestination).
@@ -206,6 +209,9 @@ func WithCozeLoopBaseURL(baseURL string) Option {
 // input.value / output.value (and cozeloop.input / cozeloop.output) in the
 // chat-completions shape.
 //
+// The option sends them whatever [WithAttributes] says; without it, each
+// convention's message attributes go with its family.
+//
 // The default is on, except for Coze Loop ([WithCozeLoop], an endpoint with
 // Coze Loop's path, given or from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
 // OTEL_EXPORTER_OTLP_ENDPOINT, or a cozeloop-workspace-id header): Coze Loop
@@ -214,4 +220,39 @@ func WithCozeLoopBaseURL(baseURL string) Option {
 // tools would be lost, and every message would be sent twice more.
 func WithMessageAttributes(on bool) Option {
 	return optionFunc(func(c *config) { c.messages = &on })
+}
+
+// Profile is a set of attribute families, for [WithAttributes]: the
+// conventions whose attributes the exporter sends. Profiles combine with |.
+type Profile uint8
+
+// The attribute families (see "How spans are mapped" in the package
+// documentation for their keys).
+const (
+	// ProfileGenAI is the OpenTelemetry GenAI semantic conventions:
+	// gen_ai.* and error.type.
+	ProfileGenAI = Profile(otelmap.GenAI)
+	// ProfileOpenInference is Arize's OpenInference conventions, read by
+	// Phoenix and Langfuse: openinference.span.kind, input.value and
+	// output.value with their mime types, llm.*, agent.name, session.id and
+	// the metadata JSON.
+	ProfileOpenInference = Profile(otelmap.OpenInference)
+	// ProfileCozeLoop is what Coze Loop reads and shows, each once:
+	// cozeloop.*, the GenAI keys its converter reads, its token tags
+	// (reasoning_tokens, input_cached_tokens, input_creation_cached_tokens)
+	// and service.name on spans.
+	ProfileCozeLoop = Profile(otelmap.CozeLoop)
+	// ProfileAll is every family.
+	ProfileAll = ProfileGenAI | ProfileOpenInference | ProfileCozeLoop
+)
+
+// WithAttributes sets the attribute families spans carry, so that a
+// backend does not pay for conventions it ignores. The default is
+// [ProfileCozeLoop] for Coze Loop (the same destinations as
+// [WithMessageAttributes]'s default) and [ProfileAll] otherwise. The
+// exception event, the status, ids and the project's own agenttrace.* keys
+// are sent under every profile, and so are user metadata keys. 0 keeps the
+// default.
+func WithAttributes(p Profile) Option {
+	return optionFunc(func(c *config) { c.profile = p })
 }

@@ -28,7 +28,7 @@ func TestToolCallOnlyMessages(t *testing.T) {
 	for _, coze := range []bool{false, true} {
 		opts := []Option{WithMessageAttributes(true)}
 		if coze {
-			opts = append(opts, WithHeaders(map[string]string{"cozeloop-workspace-id": "1"}))
+			opts = append(opts, WithHeaders(map[string]string{"cozeloop-workspace-id": "1"}), WithAttributes(ProfileAll))
 		}
 		got, err := sendItems(t, recordItems(gen, nil, nil), opts...)
 		if err != nil {
