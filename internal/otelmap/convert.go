@@ -247,9 +247,9 @@ func (c converter) describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKi
 	case *spans.Handoff:
 		return handoffAttrs(a, d), internal
 	case *spans.Transcription:
-		return transcriptionAttrs(a, d), client
+		return transcriptionAttrs(a, d, c.coze), client
 	case *spans.Speech:
-		return speechAttrs(a, d), client
+		return speechAttrs(a, d, c.coze), client
 	case *spans.SpeechGroup:
 		return speechGroupAttrs(a, d), internal
 	case *spans.Custom:

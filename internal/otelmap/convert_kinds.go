@@ -321,17 +321,24 @@ func audioPlaceholder(n int, format string) string {
 	return "[audio: " + strconv.Itoa(n) + " bytes, " + format + "]"
 }
 
-func transcriptionAttrs(a *attrs, d *spans.Transcription) string {
+// transcriptionAttrs adds a speech-to-text call: the audio (a placeholder,
+// never its bytes) as input, the transcript as output. For Coze Loop (coze
+// set), whose model view renders chat shapes, they are a user message and
+// the assistant's reply; otherwise plain text.
+func transcriptionAttrs(a *attrs, d *spans.Transcription, coze bool) string {
 	a.kinds(kindOf{coze: "model", oi: "LLM", op: "speech_to_text"})
 	a.model(d.Model, "")
 	a.modelConfig(d.ModelConfig)
 	a.str("agenttrace.audio.input_format", d.InputFormat)
-	a.io(true, audioPlaceholder(len(d.Input), d.InputFormat), mimeText)
-	a.io(false, clip.Text(d.Output, clip.MaxContent), mimeText)
+	a.modelText(true, audioPlaceholder(len(d.Input), d.InputFormat), coze)
+	a.modelText(false, clip.Text(d.Output, clip.MaxContent), coze)
 	return spanName("speech_to_text", d.Model)
 }
 
-func speechAttrs(a *attrs, d *spans.Speech) string {
+// speechAttrs adds a text-to-speech call: the text as input, the audio (a
+// placeholder) as output, in chat shapes for Coze Loop (see
+// transcriptionAttrs).
+func speechAttrs(a *attrs, d *spans.Speech, coze bool) string {
 	a.kinds(kindOf{coze: "model", oi: "LLM", op: "text_to_speech"})
 	a.model(d.Model, "")
 	a.modelConfig(d.ModelConfig)
@@ -339,9 +346,24 @@ func speechAttrs(a *attrs, d *spans.Speech) string {
 	if !d.FirstContentAt.IsZero() {
 		a.int("cozeloop.time_to_first_token", d.FirstContentAt.UnixMicro())
 	}
-	a.io(true, clip.Text(d.Input, clip.MaxContent), mimeText)
-	a.io(false, audioPlaceholder(len(d.Output), d.OutputFormat), mimeText)
+	a.modelText(true, clip.Text(d.Input, clip.MaxContent), coze)
+	a.modelText(false, audioPlaceholder(len(d.Output), d.OutputFormat), coze)
 	return spanName("text_to_speech", d.Model)
+}
+
+// modelText adds the text input or output of a model span that has no
+// messages: as plain text, or for Coze Loop (coze set) as the chat shapes
+// its model view renders, a user message in and an assistant message out.
+func (a *attrs) modelText(in bool, text string, coze bool) {
+	switch {
+	case text == "":
+	case !coze:
+		a.io(in, text, mimeText)
+	case in:
+		a.io(true, clip.JSON(chatInputJSON([]spans.Message{{Role: "user", Content: text}}, nil), clip.MaxContent), mimeJSON)
+	default:
+		a.io(false, clip.JSON(chatOutputJSON([]spans.Message{{Role: "assistant", Content: text}}, ""), clip.MaxContent), mimeJSON)
+	}
 }
 
 func speechGroupAttrs(a *attrs, d *spans.SpeechGroup) string {

@@ -223,9 +223,13 @@ func TestCozeLoopConformance(t *testing.T) {
 		{"handoff", &spans.Handoff{From: "Triage", To: "Billing"},
 			nil, cozeView{SpanType: "handoff", Input: "Triage", Output: "Billing"}},
 		{"transcription", &spans.Transcription{Model: "whisper-1", Input: []byte{1, 2}, InputFormat: "pcm", Output: "hi"},
-			nil, cozeView{SpanType: "model", Model: "whisper-1", Input: "[audio: 2 bytes, pcm]", Output: "hi"}},
+			nil, cozeView{SpanType: "model", Model: "whisper-1",
+				Input:  `{"messages":[{"role":"user","content":"[audio: 2 bytes, pcm]"}]}`,
+				Output: `{"choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]}`}},
 		{"speech", &spans.Speech{Model: "tts-1", Input: "hi", Output: []byte{1}, OutputFormat: "mp3"},
-			nil, cozeView{SpanType: "model", Model: "tts-1", Input: "hi", Output: "[audio: 1 bytes, mp3]"}},
+			nil, cozeView{SpanType: "model", Model: "tts-1",
+				Input:  `{"messages":[{"role":"user","content":"hi"}]}`,
+				Output: `{"choices":[{"index":0,"message":{"role":"assistant","content":"[audio: 1 bytes, mp3]"}}]}`}},
 		{"speech group", &spans.SpeechGroup{Input: "hi"}, nil, cozeView{SpanType: "speech_group", Input: "hi"}},
 		{"custom", &spans.Custom{Name: "rerank", Data: map[string]any{"tool_name": "x", "error_rate": 0.1}},
 			nil, cozeView{SpanType: "custom", Output: `{"error_rate":0.1,"tool_name":"x"}`}},
@@ -241,6 +245,9 @@ func TestCozeLoopConformance(t *testing.T) {
 			want.Thread = "group_7"
 			if diff := cmp.Diff(want, readCoze(child)); diff != "" {
 				t.Errorf("Coze Loop view (-want +got):\n%s", diff)
+			}
+			if err := cozeModelViewRenders(readCoze(child)); err != nil {
+				t.Error(err)
 			}
 			if diff := cmp.Diff(cozeView{SpanType: "agent", Thread: "group_7"}, readCoze(root)); diff != "" {
 				t.Errorf("root span view (-want +got):\n%s", diff)
@@ -654,4 +661,30 @@ func TestWithAttributes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// cozeModelViewRenders checks that a model span's input and output are in
+// the shapes Coze Loop's model view renders (a chat: {"messages":[...]} in,
+// {"choices":[...]} out; or the Responses API's {"input":[...]} in,
+// {"output":[...]} out), rather than text it shows raw.
+func cozeModelViewRenders(v cozeView) error {
+	if v.SpanType != "model" {
+		return nil
+	}
+	for _, side := range []struct {
+		text string
+		keys []string
+	}{{v.Input, []string{"messages", "input"}}, {v.Output, []string{"choices", "output"}}} {
+		if side.text == "" {
+			continue
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(side.text), &m); err != nil {
+			return fmt.Errorf("model view cannot render %.80q: %v", side.text, err)
+		}
+		if !slices.ContainsFunc(side.keys, func(k string) bool { return len(m[k]) > 0 && m[k][0] == '[' }) {
+			return fmt.Errorf("model view cannot render %.80q: no %v list", side.text, side.keys)
+		}
+	}
+	return nil
 }

@@ -119,7 +119,10 @@
 // {"messages":[...],"tools":[...]} with tool parameters as objects, output
 // {"choices":[{"index":0,"finish_reason":...,"message":{...}}]}, tool_calls an
 // array or absent, and "content":null for a message that only calls tools.
-// Coze Loop's chat view accepts only tool parameters that are a JSON object
+// Transcription and speech spans have no messages: for Coze Loop their
+// input and output are a user message (the audio placeholder, or the text)
+// and the assistant's reply in those shapes, so that its model view shows
+// them as a chat; elsewhere they are plain text. Coze Loop's chat view accepts only tool parameters that are a JSON object
 // whose every "type" is a string: for Coze Loop, a list of types (OpenAI
 // strict mode's "type":["string","null"]) becomes its first type other than
 // "null" with "nullable":true, parameters that are not a JSON object are left
