@@ -230,6 +230,11 @@
 // When the provider leaves out sensitive data (tracing.WithSensitiveData(false)
 // or OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA=false), spans reach the
 // exporter without content and no content attribute of any family is sent.
+// Errors of tool and model calls, which tend to quote their input, are sent
+// as a fixed notice then ("Tool execution failed. Error details are
+// redacted.", as the Python Agents SDK writes it, or "Model call failed.
+// Error details are redacted."), without their type or data; other spans'
+// errors are sent as they are.
 //
 // # Delivery
 //

@@ -60,3 +60,67 @@ func TestSensitiveDataOff(t *testing.T) {
 		t.Errorf("model span lost non-content attributes: %v", a)
 	}
 }
+
+// TestSensitiveErrorsRedacted checks that with sensitive data off the
+// errors of tool and model calls (which tend to quote their input: a card
+// number in a failed payment) reach neither Coze Loop nor another backend:
+// their message, type and data become a fixed notice, the Python SDK's for
+// tools. Other spans' errors are kept; with sensitive data on, nothing is
+// replaced.
+func TestSensitiveErrorsRedacted(t *testing.T) {
+	const card = "4111-1111-1111-1111"
+	failure := &tracing.SpanError{Message: "charge " + card + " declined", Data: map[string]any{"type": "declined " + card, "card": card}}
+	for _, sensitive := range []bool{false, true} {
+		for _, coze := range []bool{false, true} {
+			s := newSink(t, nil)
+			opts := []Option{WithEndpointURL(s.URL + "/v1/traces")}
+			if coze {
+				opts = []Option{WithCozeLoop("1", "pat_x"), WithCozeLoopBaseURL(s.URL)}
+			}
+			exp, err := New(opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tp := tracing.NewProvider(tracing.WithProcessor(processors.NewSync(exp)), tracing.WithDisabled(false),
+				tracing.WithSensitiveData(sensitive))
+			ctx, tr := tp.StartTrace(context.Background(), "w")
+			for _, d := range []spans.Data{&spans.Function{Name: "charge"}, &spans.Generation{Model: "m"}, &spans.Response{Model: "m"}, &spans.Agent{Name: "a"}} {
+				_, sp := tracing.StartSpan(ctx, d)
+				sp.SetError(failure)
+				sp.End()
+			}
+			tr.End()
+			tp.Shutdown(context.Background())
+			got := s.spans()
+			if len(got) != 5 {
+				t.Fatalf("spans = %d", len(got))
+			}
+			wantMsg := []string{"Tool execution failed. Error details are redacted.", "Model call failed. Error details are redacted.",
+				"Model call failed. Error details are redacted.", failure.Message}
+			for i, ps := range got[:4] {
+				if len(ps.GetEvents()) != 1 {
+					t.Fatalf("%s: %d events", ps.GetName(), len(ps.GetEvents()))
+				}
+				ev := attrMap(ps.GetEvents()[0].GetAttributes())
+				want := wantMsg[i]
+				if sensitive {
+					want = failure.Message
+				}
+				if ev["exception.message"] != want || ps.GetStatus().GetMessage() != want {
+					t.Errorf("sensitive %v, coze %v, %s: exception.message %q, status %q, want %q", sensitive, coze, ps.GetName(),
+						ev["exception.message"], ps.GetStatus().GetMessage(), want)
+				}
+				leaks := strings.Contains(ps.GetStatus().GetMessage(), card)
+				for _, kv := range append(ps.GetAttributes(), ps.GetEvents()[0].GetAttributes()...) {
+					leaks = leaks || strings.Contains(kv.GetValue().GetStringValue(), card)
+				}
+				if wantLeak := sensitive || i == 3; leaks != wantLeak {
+					t.Errorf("sensitive %v, coze %v, %s: card number sent %v, want %v", sensitive, coze, ps.GetName(), leaks, wantLeak)
+				}
+				if !readCoze(ps).Failed {
+					t.Errorf("%s: not failed", ps.GetName())
+				}
+			}
+		}
+	}
+}
