@@ -154,6 +154,11 @@
 // has only tool_call parts) and llm.input_messages.N.* /
 // llm.output_messages.N.* for backends that read only those, except when sending to Coze Loop, which
 // would read them in place of input.value; see [WithMessageAttributes].
+// The flattened llm.*_messages.N.* take at most 48 attributes for the input
+// and 24 for the output (an OpenTelemetry SDK keeps 128 a span by default):
+// a longer conversation keeps its first message, a marker message
+// ("…[k messages truncated]") and the newest messages that fit; the whole
+// conversation is in input.value and gen_ai.input.messages.
 //
 // An error sets the span status to ERROR with the message, adds an
 // "exception" event (exception.type, exception.message and the error data

@@ -3,6 +3,8 @@ package otlpexport
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,5 +91,37 @@ func TestStreamedGenerationAttributes(t *testing.T) {
 	}
 	if !stream || ttft != first.UnixMicro() {
 		t.Errorf("cozeloop.stream %v, cozeloop.time_to_first_token %d (want %d)", stream, ttft, first.UnixMicro())
+	}
+}
+
+// TestLongConversationFlattened checks OpenInference's flattened messages
+// of a conversation too long for their attribute budget: the first
+// message, a marker for the ones left out and the newest that fit, within
+// 48 attributes, instead of no llm.input_messages at all.
+func TestLongConversationFlattened(t *testing.T) {
+	msgs := []spans.Message{{Role: "system", Content: "Be brief."}}
+	for i := range 40 {
+		msgs = append(msgs, spans.Message{Role: "user", Content: fmt.Sprintf("question %d", i)},
+			spans.Message{Role: "assistant", Content: fmt.Sprintf("answer %d", i)})
+	}
+	got, err := sendItems(t, recordItems(&spans.Generation{Model: "m", Input: msgs}, nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := childAttrs(t, got)
+	n := 0
+	for k := range a {
+		if strings.HasPrefix(k, "llm.input_messages.") {
+			n++
+		}
+	}
+	last := n/2 - 1 // role and content per message
+	if n == 0 || n > 48 || a["llm.input_messages.0.message.content"] != "Be brief." ||
+		a["llm.input_messages.1.message.role"] != "user" ||
+		a["llm.input_messages.1.message.content"] != fmt.Sprintf("…[%d messages truncated]", len(msgs)-(last+1)+2-1) ||
+		a[fmt.Sprintf("llm.input_messages.%d.message.content", last)] != "answer 39" {
+		t.Errorf("%d attributes: first %v, marker %v %v, last (%d) %v", n, a["llm.input_messages.0.message.content"],
+			a["llm.input_messages.1.message.role"], a["llm.input_messages.1.message.content"], last,
+			a[fmt.Sprintf("llm.input_messages.%d.message.content", last)])
 	}
 }
