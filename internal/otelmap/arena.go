@@ -21,6 +21,8 @@ type arena struct {
 	vals  []commonpb.AnyValue
 	strs  []commonpb.AnyValue_StringValue
 	ints  []commonpb.AnyValue_IntValue
+	// esc is the text memo of the message list being written (see memo).
+	esc escapes
 }
 
 func (ar *arena) keyValue() *commonpb.KeyValue {
@@ -83,4 +85,16 @@ func (ar *arena) int(i int64) *commonpb.AnyValue {
 	w.IntValue = i
 	v.Value = w
 	return v
+}
+
+// memo returns the escapes of the message list about to be written, empty,
+// when the GenAI shape will copy texts from the chat shape (messages has
+// GenAI); otherwise nil. Without an arena it is nil too: the texts are
+// escaped twice.
+func (a *attrs) memo(messages Profile) *escapes {
+	if a.ar == nil || messages&GenAI == 0 {
+		return nil
+	}
+	a.ar.esc.reset()
+	return &a.ar.esc
 }

@@ -22,6 +22,9 @@ type attrs struct {
 	force bool
 }
 
+// sendsAny reports whether the profile has any of the families f.
+func (a *attrs) sendsAny(f Profile) bool { return a.prof == 0 || a.prof&f != 0 }
+
 // wants reports whether the profile sends key: callers check it before
 // computing a costly value.
 func (a *attrs) wants(key string) bool { return a.prof == 0 || a.force || a.prof.sends(key) }

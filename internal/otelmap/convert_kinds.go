@@ -47,7 +47,9 @@ func (a *attrs) ioValue(in bool, v any) {
 	}
 }
 
-// generationAttrs adds a model call. The message attributes of the GenAI and
+// generationAttrs adds a model call. Each message list is written in the
+// chat shape and, for GenAI, in its own shape, each text escaped once (see
+// escapes). The message attributes of the GenAI and
 // OpenInference conventions (gen_ai.input.messages, llm.input_messages.N.*,
 // and their output twins) are added for the families in messages: Coze Loop
 // reads attributes with those prefixes in place of input.value and
@@ -74,13 +76,16 @@ func generationAttrs(a *attrs, d *spans.Generation, messages Profile, coze bool)
 		if coze {
 			tools, changed = cozeTools(d.Tools)
 		}
-		a.io(true, clip.JSON(chatInputJSON(d.Input, tools), clip.MaxContent), mimeJSON)
+		e := a.memo(messages)
+		if a.sendsAny(OpenInference | CozeLoop) { // input.value or cozeloop.input
+			a.io(true, clip.JSON(chatInputJSONMemo(d.Input, tools, e), clip.MaxContent), mimeJSON)
+		}
 		if changed {
 			a.raw(keyToolDefinitions, clip.JSON(toolDefinitionsJSON(d.Tools), clip.MaxValue))
 		}
 		a.force = true // messages decides, not the profile
 		if messages&GenAI != 0 {
-			a.raw("gen_ai.input.messages", clip.JSON(genaiMessagesJSON(d.Input, ""), clip.MaxContent))
+			a.raw("gen_ai.input.messages", clip.JSON(genaiMessagesJSONMemo(d.Input, "", e), clip.MaxContent))
 		}
 		if messages&OpenInference != 0 {
 			a.flatMessages("llm.input_messages", d.Input, maxFlatInput)
@@ -88,10 +93,13 @@ func generationAttrs(a *attrs, d *spans.Generation, messages Profile, coze bool)
 		a.force = false
 	}
 	if len(d.Output) > 0 {
-		a.io(false, clip.JSON(chatOutputJSON(d.Output, d.FinishReason), clip.MaxContent), mimeJSON)
+		e := a.memo(messages)
+		if a.sendsAny(OpenInference | CozeLoop) {
+			a.io(false, clip.JSON(chatOutputJSONMemo(d.Output, d.FinishReason, e), clip.MaxContent), mimeJSON)
+		}
 		a.force = true
 		if messages&GenAI != 0 {
-			a.raw("gen_ai.output.messages", clip.JSON(genaiMessagesJSON(d.Output, d.FinishReason), clip.MaxContent))
+			a.raw("gen_ai.output.messages", clip.JSON(genaiMessagesJSONMemo(d.Output, d.FinishReason, e), clip.MaxContent))
 		}
 		if messages&OpenInference != 0 {
 			a.flatMessages("llm.output_messages", d.Output, maxFlatOutput)
@@ -174,7 +182,7 @@ func promptAttrs(a *attrs, d *spans.Prompt) string {
 			in["arguments"] = d.Variables
 		}
 		if d.Template != nil {
-			in["templates"] = json.RawMessage(appendChatMessages(nil, d.Template))
+			in["templates"] = json.RawMessage(appendChatMessages(nil, d.Template, nil))
 		}
 		a.ioJSON(true, in)
 	}

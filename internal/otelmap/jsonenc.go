@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/agenttrace/agenttrace-go/internal/clip"
 	"github.com/agenttrace/agenttrace-go/spans"
@@ -116,7 +117,11 @@ func isCompact(s string) bool {
 	return true
 }
 
-func appendChatMessage(b []byte, m spans.Message) []byte {
+func appendChatMessage(b []byte, m spans.Message) []byte { return appendChatMessageMemo(b, m, nil) }
+
+// appendChatMessageMemo is appendChatMessage recording its long texts in e
+// (see escapes); e may be nil.
+func appendChatMessageMemo(b []byte, m spans.Message, e *escapes) []byte {
 	b = append(b, `{"role":`...)
 	b = appendString(b, m.Role)
 	b = append(b, `,"content":`...)
@@ -127,13 +132,13 @@ func appendChatMessage(b []byte, m spans.Message) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendChatPart(b, p)
+			b = appendChatPart(b, p, e)
 		}
 		b = append(b, ']')
 	case m.Content == "" && (len(m.ToolCalls) > 0 || m.Refusal != "" || m.Audio != nil):
 		b = append(b, `null`...) // as OpenAI writes a message that only calls tools
 	default:
-		b = appendString(b, m.Content)
+		b = e.record(b, m.Content)
 	}
 	if m.Name != "" {
 		b = append(b, `,"name":`...)
@@ -161,7 +166,7 @@ func appendChatMessage(b []byte, m spans.Message) []byte {
 	}
 	if m.Refusal != "" {
 		b = append(b, `,"refusal":`...)
-		b = appendString(b, m.Refusal)
+		b = e.record(b, m.Refusal)
 	}
 	if a := m.Audio; a != nil { // the audio's id and transcript; its bytes are never inlined
 		b = append(b, `,"audio":{"id":`...)
@@ -174,7 +179,7 @@ func appendChatMessage(b []byte, m spans.Message) []byte {
 	}
 	if m.ReasoningContent != "" {
 		b = append(b, `,"reasoning_content":`...)
-		b = appendString(b, m.ReasoningContent)
+		b = e.record(b, m.ReasoningContent)
 	}
 	return append(b, '}')
 }
@@ -182,16 +187,16 @@ func appendChatMessage(b []byte, m spans.Message) []byte {
 // appendChatPart appends a content part in the chat-completions shape. Audio
 // bytes are never inlined: an input_audio part keeps its format and the
 // size of its data.
-func appendChatPart(b []byte, p spans.Part) []byte {
+func appendChatPart(b []byte, p spans.Part, e *escapes) []byte {
 	b = append(b, `{"type":`...)
 	b = appendString(b, p.Type)
 	switch p.Type {
 	case spans.PartText:
 		b = append(b, `,"text":`...)
-		b = appendString(b, p.Text)
+		b = e.record(b, p.Text)
 	case spans.PartRefusal:
 		b = append(b, `,"refusal":`...)
-		b = appendString(b, p.Text)
+		b = e.record(b, p.Text)
 	case spans.PartImageURL:
 		b = append(b, `,"image_url":{"url":`...)
 		b = appendString(b, p.URL)
@@ -238,14 +243,15 @@ func appendChatPart(b []byte, p spans.Part) []byte {
 	return append(b, '}')
 }
 
-// appendChatMessages appends msgs as a JSON list of chat messages.
-func appendChatMessages(b []byte, msgs []spans.Message) []byte {
+// appendChatMessages appends msgs as a JSON list of chat messages,
+// recording their long texts in e (which may be nil).
+func appendChatMessages(b []byte, msgs []spans.Message, e *escapes) []byte {
 	b = append(b, '[')
 	for i, m := range msgs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendChatMessage(b, m)
+		b = appendChatMessageMemo(b, m, e)
 	}
 	return append(b, ']')
 }
@@ -253,9 +259,15 @@ func appendChatMessages(b []byte, msgs []spans.Message) []byte {
 // chatInputJSON returns {"messages":[...],"tools":[...]} (tools left out
 // when there are none).
 func chatInputJSON(msgs []spans.Message, tools []spans.Tool) string {
+	return chatInputJSONMemo(msgs, tools, nil)
+}
+
+// chatInputJSONMemo is chatInputJSON recording the messages' long texts in
+// e (see escapes); e may be nil.
+func chatInputJSONMemo(msgs []spans.Message, tools []spans.Tool, e *escapes) string {
 	b := make([]byte, 0, 64+contentLen(msgs)*5/4+128*len(tools))
 	b = append(b, `{"messages":`...)
-	b = appendChatMessages(b, msgs)
+	b = appendChatMessages(b, msgs, e)
 	if len(tools) > 0 {
 		b = append(b, `,"tools":[`...)
 		for i, t := range tools {
@@ -277,11 +289,17 @@ func chatInputJSON(msgs []spans.Message, tools []spans.Tool) string {
 		b = append(b, ']')
 	}
 	b = append(b, '}')
-	return string(b)
+	return e.done(b)
 }
 
 // chatOutputJSON returns {"choices":[{"index":i,"finish_reason":...,"message":{...}}]}.
 func chatOutputJSON(msgs []spans.Message, finish string) string {
+	return chatOutputJSONMemo(msgs, finish, nil)
+}
+
+// chatOutputJSONMemo is chatOutputJSON recording the messages' long texts
+// in e (see escapes); e may be nil.
+func chatOutputJSONMemo(msgs []spans.Message, finish string, e *escapes) string {
 	b := make([]byte, 0, 64+contentLen(msgs)*5/4)
 	b = append(b, `{"choices":[`...)
 	for i, m := range msgs {
@@ -295,15 +313,21 @@ func chatOutputJSON(msgs []spans.Message, finish string) string {
 			b = appendString(b, finish)
 		}
 		b = append(b, `,"message":`...)
-		b = appendChatMessage(b, m)
+		b = appendChatMessageMemo(b, m, e)
 		b = append(b, '}')
 	}
 	b = append(b, `]}`...)
-	return string(b)
+	return e.done(b)
 }
 
 // genaiMessagesJSON returns the OTel GenAI message list of msgs.
 func genaiMessagesJSON(msgs []spans.Message, finish string) string {
+	return genaiMessagesJSONMemo(msgs, finish, nil)
+}
+
+// genaiMessagesJSONMemo is genaiMessagesJSON copying the escaped texts that
+// e recorded (see escapes) instead of escaping them again; e may be nil.
+func genaiMessagesJSONMemo(msgs []spans.Message, finish string, e *escapes) string {
 	b := make([]byte, 0, 16+contentLen(msgs)*5/4)
 	b = append(b, '[')
 	for i, m := range msgs {
@@ -323,7 +347,7 @@ func genaiMessagesJSON(msgs []spans.Message, finish string) string {
 		if m.ReasoningContent != "" {
 			part()
 			b = append(b, `{"type":"reasoning","content":`...)
-			b = appendString(b, m.ReasoningContent)
+			b = e.copy(b, m.ReasoningContent)
 			b = append(b, '}')
 		}
 		switch {
@@ -332,23 +356,23 @@ func genaiMessagesJSON(msgs []spans.Message, finish string) string {
 			b = append(b, `{"type":"tool_call_response","id":`...)
 			b = appendString(b, m.ToolCallID)
 			b = append(b, `,"response":`...)
-			b = appendString(b, m.Text())
+			b = e.copy(b, m.Text())
 			b = append(b, '}')
 		case m.Parts != nil:
 			for _, p := range m.Parts {
 				part()
-				b = appendGenAIPart(b, p)
+				b = appendGenAIPart(b, p, e)
 			}
 		case m.Content != "":
 			part()
 			b = append(b, `{"type":"text","content":`...)
-			b = appendString(b, m.Content)
+			b = e.copy(b, m.Content)
 			b = append(b, '}')
 		}
 		if m.Refusal != "" {
 			part()
 			b = append(b, `{"type":"refusal","content":`...)
-			b = appendString(b, m.Refusal)
+			b = e.copy(b, m.Refusal)
 			b = append(b, '}')
 		}
 		for _, tc := range m.ToolCalls {
@@ -386,14 +410,14 @@ func genaiMessagesJSON(msgs []spans.Message, finish string) string {
 // appendGenAIPart appends a content part in the OTel GenAI shape: text,
 // uri (images by URL), blob (inline data, never inlined: its size stands in)
 // or file (by id).
-func appendGenAIPart(b []byte, p spans.Part) []byte {
+func appendGenAIPart(b []byte, p spans.Part, e *escapes) []byte {
 	switch p.Type {
 	case spans.PartText:
 		b = append(b, `{"type":"text","content":`...)
-		b = appendString(b, p.Text)
+		b = e.copy(b, p.Text)
 	case spans.PartRefusal:
 		b = append(b, `{"type":"refusal","content":`...)
-		b = appendString(b, p.Text)
+		b = e.copy(b, p.Text)
 	case spans.PartImageURL:
 		if strings.HasPrefix(p.URL, "data:") {
 			b = append(b, `{"type":"blob","modality":"image","content":`...)
@@ -436,4 +460,77 @@ func contentLen(msgs []spans.Message) int {
 		}
 	}
 	return n
+}
+
+// escapes lets two encoders of one message list escape each long text once:
+// the chat encoder records where it wrote each text's JSON string
+// (record), and the GenAI encoder, which holds the same texts in another
+// shape, copies them from there (copy). Texts are told apart by identity
+// (the address and length of their bytes), never by comparing them, and the
+// lookup follows the order both encoders visit the messages in, so that it
+// costs O(1) a text (a text not found nearby is escaped again). A nil *escapes records nothing and copies nothing.
+type escapes struct {
+	src  string
+	list []escaped
+	next int
+}
+
+// escaped is a text and where its JSON string is in src.
+type escaped struct {
+	p          *byte
+	n          int
+	start, end int
+}
+
+// memoMin is the shortest text worth remembering: shorter ones cost less to
+// escape again than to find.
+const memoMin = 24
+
+// memoWindow is how many recorded texts copy looks at, from the one after
+// its last find: the encoders visit a message's texts in slightly different
+// orders, never far apart.
+const memoWindow = 4
+
+// reset empties e for a new message list, keeping its storage.
+func (e *escapes) reset() {
+	if e != nil {
+		e.src, e.list, e.next = "", e.list[:0], 0
+	}
+}
+
+// record appends s as a JSON string and remembers where it went.
+func (e *escapes) record(b []byte, s string) []byte {
+	if e == nil || len(s) < memoMin {
+		return appendString(b, s)
+	}
+	start := len(b)
+	b = appendString(b, s)
+	e.list = append(e.list, escaped{unsafe.StringData(s), len(s), start, len(b)})
+	return b
+}
+
+// done returns the encoding b as the string the recorded positions refer to.
+func (e *escapes) done(b []byte) string {
+	s := string(b)
+	if e != nil {
+		e.src = s
+	}
+	return s
+}
+
+// copy appends s as a JSON string, copied from the recorded encoding when
+// the same text was recorded.
+func (e *escapes) copy(b []byte, s string) []byte {
+	if e == nil || len(s) < memoMin || e.src == "" {
+		return appendString(b, s)
+	}
+	p := unsafe.StringData(s)
+	for k := range min(len(e.list), memoWindow) {
+		i := (e.next + k) % len(e.list)
+		if x := e.list[i]; x.p == p && x.n == len(s) {
+			e.next = i + 1
+			return append(b, e.src[x.start:x.end]...)
+		}
+	}
+	return appendString(b, s)
 }

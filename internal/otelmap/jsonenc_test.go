@@ -2,6 +2,7 @@ package otelmap
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/agenttrace/agenttrace-go/internal/clip"
@@ -266,4 +267,44 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 		t.Fatalf("%s: %v", b, err)
 	}
 	return cmp.Equal(x, y)
+}
+
+// TestEscapesCopyWhatTheyRecord checks that the GenAI encoding written with
+// texts copied from the chat encoding (see escapes) is the one written
+// without, for long and short texts, reasoning before content (the encoders
+// visit them in different orders), parts, refusals, tool responses, and a
+// text the chat encoding never wrote.
+func TestEscapesCopyWhatTheyRecord(t *testing.T) {
+	long := strings.Repeat("long text \" é \xff <&> ", 8)
+	parts := []spans.Part{{Type: spans.PartText, Text: long + "a"}, {Type: spans.PartRefusal, Text: long + "b"}, {Type: spans.PartText, Text: "short"}}
+	msgs := []spans.Message{
+		{Role: "system", Content: long},
+		{Role: "user", Parts: parts},
+		{Role: "assistant", Content: long + "c", ReasoningContent: long + "d", Refusal: long + "e"},
+		{Role: "tool", ToolCallID: "c1", Content: long + "f"},
+		{Role: "tool", ToolCallID: "c2", Parts: parts},
+		{Role: "assistant", Content: long}, // the same text again
+	}
+	for _, out := range []bool{false, true} {
+		var e escapes
+		e.reset()
+		if out {
+			chatOutputJSONMemo(msgs, "stop", &e)
+		} else {
+			chatInputJSONMemo(msgs, nil, &e)
+		}
+		if len(e.list) == 0 {
+			t.Fatal("nothing recorded")
+		}
+		if got, want := genaiMessagesJSONMemo(msgs, "stop", &e), genaiMessagesJSON(msgs, "stop"); got != want {
+			t.Errorf("output %v:\n got %s\nwant %s", out, got, want)
+		}
+		if e.next == 0 {
+			t.Errorf("output %v: no text copied", out)
+		}
+	}
+	var nilMemo *escapes
+	if got, want := genaiMessagesJSONMemo(msgs, "", nilMemo), genaiMessagesJSON(msgs, ""); got != want {
+		t.Errorf("nil memo:\n got %s\nwant %s", got, want)
+	}
 }

@@ -47,41 +47,23 @@ const (
 	keyServiceName       = "service.name"
 )
 
-// sharedKeys are the keys of more than one family, and of a family that
-// their prefix does not say.
-var sharedKeys = map[string]Profile{
-	"gen_ai.request.model":              GenAI | CozeLoop,
-	"gen_ai.system":                     GenAI | CozeLoop,
-	"gen_ai.usage.input_tokens":         GenAI | CozeLoop,
-	"gen_ai.usage.output_tokens":        GenAI | CozeLoop,
-	"gen_ai.response.id":                GenAI | CozeLoop,
-	"gen_ai.response.finish_reasons":    GenAI | CozeLoop,
-	"gen_ai.agent.name":                 GenAI | CozeLoop,
-	"gen_ai.tool.name":                  GenAI | CozeLoop,
-	"gen_ai.tool.call.id":               GenAI | CozeLoop,
-	"gen_ai.embeddings.dimension.count": GenAI | CozeLoop,
-	keyToolDefinitions:                  GenAI | CozeLoop,
-	keyErrorType:                        GenAI | CozeLoop,
-	keySession:                          OpenInference | CozeLoop,
-	"metadata":                          OpenInference | CozeLoop,
-	keyInput:                            OpenInference,
-	keyOutput:                           OpenInference,
-	keyInputMime:                        OpenInference,
-	keyOutputMime:                       OpenInference,
-	"agent.name":                        OpenInference,
-	"embedding.model_name":              OpenInference,
-	keyCozeReasoning:                    CozeLoop,
-	keyCozeCached:                       CozeLoop,
-	keyCozeCacheCreation:                CozeLoop,
-	keyServiceName:                      CozeLoop,
-}
-
 // families returns the families key belongs to, or 0 for the keys of no
 // family, sent under every profile: the project's own agenttrace.*, mcp.*,
 // and user metadata keys (never named like a family's key: see userKey).
+// The keys of more than one family, and of a family their prefix does not
+// say, are listed; a switch, not a map, so that no key is hashed.
 func families(key string) Profile {
-	if p, ok := sharedKeys[key]; ok {
-		return p
+	switch key {
+	case "gen_ai.request.model", "gen_ai.system", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
+		"gen_ai.response.id", "gen_ai.response.finish_reasons", "gen_ai.agent.name", "gen_ai.tool.name",
+		"gen_ai.tool.call.id", "gen_ai.embeddings.dimension.count", keyToolDefinitions, keyErrorType:
+		return GenAI | CozeLoop
+	case keySession, "metadata":
+		return OpenInference | CozeLoop
+	case keyInput, keyOutput, keyInputMime, keyOutputMime, "agent.name", "embedding.model_name":
+		return OpenInference
+	case keyCozeReasoning, keyCozeCached, keyCozeCacheCreation, keyServiceName:
+		return CozeLoop
 	}
 	switch {
 	case strings.HasPrefix(key, "gen_ai.request."):

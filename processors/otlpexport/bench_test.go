@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -223,32 +224,11 @@ func benchResource() *resource.Resource {
 func BenchmarkExport(b *testing.B) {
 	for _, gz := range []bool{false, true} {
 		gzName := "gzip=" + strconv.FormatBool(gz)
-		b.Run("impl=agenttrace/"+gzName, func(b *testing.B) {
-			sink := newByteSink(b)
-			exp, err := New(WithEndpointURL(sink.URL+"/v1/traces"), WithGzip(gz), WithServiceName("bench"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { exp.Shutdown(context.Background()) })
-			c := &collector{}
-			tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
-			ctx, tr := tp.StartTrace(context.Background(), "bench")
-			for i := range benchBatch {
-				_, sp := tracing.StartSpan(ctx, benchData(i))
-				sp.End()
-			}
-			tr.End()
-			items := c.items[1 : 1+benchBatch] // the spans
-			var n int64
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := exp.Export(context.Background(), items); err != nil {
-					b.Fatal(err)
-				}
-				n += benchBatch
-			}
-			report(b, n, sink)
-		})
+		b.Run("impl=agenttrace/"+gzName, func(b *testing.B) { benchExport(b, gz, false) })
+		// The same spans shaped for Coze Loop, with its attribute profile
+		// (the sink answers as an OTLP server, which Coze Loop mode
+		// accepts).
+		b.Run("impl=agenttrace-cozeloop/"+gzName, func(b *testing.B) { benchExport(b, gz, true) })
 		b.Run("impl=otel/"+gzName, func(b *testing.B) {
 			sink := newByteSink(b)
 			ctx := context.Background()
@@ -291,4 +271,93 @@ func randomSpanID() oteltrace.SpanID {
 	var id oteltrace.SpanID
 	rand.Read(id[:])
 	return id
+}
+
+// benchExport is BenchmarkExport's case for this exporter, sending to a
+// generic OTLP endpoint or, when coze is set, shaping the spans for Coze
+// Loop.
+func benchExport(b *testing.B, gz, coze bool) {
+	sink := newByteSink(b)
+	opts := []Option{WithEndpointURL(sink.URL + "/v1/traces"), WithGzip(gz), WithServiceName("bench")}
+	if coze {
+		opts = append(opts, WithHeaders(map[string]string{"cozeloop-workspace-id": "1"}))
+	}
+	exp, err := New(opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { exp.Shutdown(context.Background()) })
+	c := &collector{}
+	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
+	ctx, tr := tp.StartTrace(context.Background(), "bench")
+	for i := range benchBatch {
+		_, sp := tracing.StartSpan(ctx, benchData(i))
+		sp.End()
+	}
+	tr.End()
+	items := c.items[1 : 1+benchBatch] // the spans
+	var n int64
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := exp.Export(context.Background(), items); err != nil {
+			b.Fatal(err)
+		}
+		n += benchBatch
+	}
+	report(b, n, sink)
+}
+
+// BenchmarkConvert measures the conversion alone (the mapping of
+// internal/otelmap, clipping included), per batch of benchBatch spans of
+// benchData: for a generic OTLP endpoint (every family, message
+// attributes on) and for Coze Loop (its profile). Wall times on a shared
+// machine are noisy; the instruction counts of
+//
+//	valgrind --tool=callgrind ./otlpexport.test -test.run '^$' -test.bench Convert -test.benchtime 50x
+//
+// are not.
+func BenchmarkConvert(b *testing.B) {
+	c := &collector{}
+	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
+	ctx, tr := tp.StartTrace(context.Background(), "bench")
+	for i := range benchBatch {
+		_, sp := tracing.StartSpan(ctx, benchData(i))
+		sp.End()
+	}
+	tr.End()
+	items := c.items[1 : 1+benchBatch]
+	// A long conversation: 64 model calls of 24 messages of 1 KiB.
+	ctx, tr = tp.StartTrace(context.Background(), "long")
+	var long []spans.Message
+	for i := range 24 {
+		long = append(long, spans.Message{Role: []string{"user", "assistant"}[i%2], Content: strings.Repeat("Order A"+strconv.Itoa(i)+" \"shipped\"; ", 64)})
+	}
+	for range 64 {
+		_, sp := tracing.StartSpan(ctx, &spans.Generation{Model: "gpt-4.1", Input: long[:23], Output: long[23:]})
+		sp.End()
+	}
+	tr.End()
+	longItems := c.items[len(c.items)-65 : len(c.items)-1]
+	for _, tt := range []struct {
+		name  string
+		cfg   otelmap.Config
+		items []processors.Item
+	}{
+		{"profile=all", otelmap.Config{Messages: otelmap.GenAI | otelmap.OpenInference}, items},
+		{"profile=cozeloop", otelmap.Config{CozeLoop: true, Profile: otelmap.CozeLoop}, items},
+		{"conversation=long", otelmap.Config{Messages: otelmap.GenAI | otelmap.OpenInference}, longItems},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			conv := otelmap.New(tt.cfg)
+			b.ReportAllocs()
+			for b.Loop() {
+				batch := conv.NewBatch()
+				for _, it := range tt.items {
+					if _, err := batch.Convert(it); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 }
