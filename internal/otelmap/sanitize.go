@@ -3,6 +3,7 @@ package otelmap
 import (
 	"encoding"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -41,8 +42,11 @@ func jsonText(v any, limit int) string {
 //   - a map or slice that contains itself by "<unencodable T: cycle>" where
 //     it repeats, and parts nested over 200 deep by "<unencodable T: too deep>";
 //   - errors (that are not json.Marshalers) by their text, "<nil>" for a nil
-//     pointer whose Error method panics;
-//   - a struct or a json.Marshaler that fails to encode by "<T: error>";
+//     pointer whose Error method panics and "<T: Error method panicked>"
+//     for another whose Error method panics;
+//   - a struct or a json.Marshaler that fails to encode by "<T: error>",
+//     one whose MarshalJSON or MarshalText panics by
+//     "<T: encoding panicked>";
 //   - an invalid json.Number by its text, as a string.
 //
 // The common case costs one walk of the generic containers (map[string]any,
@@ -51,17 +55,32 @@ func jsonText(v any, limit int) string {
 func encodeJSON(v any) []byte {
 	z := sanitizer{}
 	w, _ := z.walk(v, 0)
-	b, err := clip.MarshalNoEscape(w)
+	b, err := marshalSafe(w)
 	if err == nil {
 		return b
 	}
 	z = sanitizer{deep: true}
 	w, _ = z.walk(v, 0)
-	if b, err := clip.MarshalNoEscape(w); err == nil {
+	if b, err := marshalSafe(w); err == nil {
 		return b
 	}
 	b, _ = clip.MarshalNoEscape(failedText(v, err))
 	return b
+}
+
+// errEncodingPanicked stands for a panic of a value's own MarshalJSON or
+// MarshalText method while encoding/json encoded it.
+var errEncodingPanicked = errors.New("encoding panicked")
+
+// marshalSafe is clip.MarshalNoEscape, returning errEncodingPanicked when
+// a method of v panics, so that the value is described and its span kept.
+func marshalSafe(v any) (b []byte, err error) {
+	defer func() {
+		if recover() != nil {
+			b, err = nil, errEncodingPanicked
+		}
+	}()
+	return clip.MarshalNoEscape(v)
 }
 
 // failedText describes a value that failed to encode by its type and the
@@ -90,27 +109,28 @@ func floatText(f float64) (string, bool) {
 	return "", false
 }
 
-// methodText returns f(), a String or Error method of v, or "<nil>" when it
-// panics on a nil pointer (as fmt prints it). Other panics go on: they cost
-// the span, counted, as any conversion panic does.
-func methodText(v any, f func() string) (s string) {
+// methodText returns f(), the method name of v, or when it panics a
+// description: "<nil>" for a nil pointer (as fmt prints it), else
+// "<T: name method panicked>". The value is described, never formatted,
+// and the span keeps its other attributes.
+func methodText(v any, name string, f func() string) (s string) {
 	defer func() {
 		if r := recover(); r != nil {
 			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
 				s = "<nil>"
 				return
 			}
-			panic(r)
+			s = fmt.Sprintf("<%T: %s method panicked>", v, name)
 		}
 	}()
 	return f()
 }
 
 // errorText returns the text of e (see methodText).
-func errorText(e error) string { return methodText(e, e.Error) }
+func errorText(e error) string { return methodText(e, "Error", e.Error) }
 
 // stringerText returns the text of s (see methodText).
-func stringerText(s fmt.Stringer) string { return methodText(s, s.String) }
+func stringerText(s fmt.Stringer) string { return methodText(s, "String", s.String) }
 
 // sanitizer walks a value, returning a copy with the parts encoding/json
 // cannot encode replaced; parts that need no change are shared, not copied.
@@ -269,7 +289,7 @@ func (z *sanitizer) viaEncoder(v any) (any, bool) {
 	if !z.deep {
 		return v, false
 	}
-	if _, err := clip.MarshalNoEscape(v); err != nil {
+	if _, err := marshalSafe(v); err != nil {
 		return failedText(v, err), true
 	}
 	return v, false
@@ -338,8 +358,14 @@ func (z *sanitizer) elements(rv reflect.Value, depth int) []any {
 }
 
 // mapKey returns a map key as encoding/json writes it: a string kind as is,
-// a TextMarshaler's text, an integer in decimal.
-func mapKey(k reflect.Value) (string, bool) {
+// a TextMarshaler's text, an integer in decimal. A key whose MarshalText
+// fails or panics is not a key.
+func mapKey(k reflect.Value) (key string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			key, ok = "", false
+		}
+	}()
 	if k.Kind() == reflect.String {
 		return k.String(), true
 	}

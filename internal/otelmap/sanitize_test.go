@@ -32,3 +32,32 @@ func TestEncodeJSONNeverFails(t *testing.T) {
 		}
 	}
 }
+
+type panicMarshaler struct{}
+
+func (panicMarshaler) MarshalJSON() ([]byte, error) { panic("boom") }
+
+type panicStringer struct{}
+
+func (panicStringer) String() string { panic("boom") }
+
+// TestPanickingMethodsDescribed checks the encoder and the text of
+// Stringers and errors on values whose own methods panic: described by
+// type, the rest of the value kept.
+func TestPanickingMethodsDescribed(t *testing.T) {
+	if got := string(encodeJSON(map[string]any{"a": panicMarshaler{}, "b": []any{1, panicMarshaler{}}})); got !=
+		`{"a":"<otelmap.panicMarshaler: encoding panicked>","b":[1,"<otelmap.panicMarshaler: encoding panicked>"]}` {
+		t.Errorf("encodeJSON = %s", got)
+	}
+	if got := stringerText(panicStringer{}); got != "<otelmap.panicStringer: String method panicked>" {
+		t.Errorf("stringerText = %s", got)
+	}
+	var nilErr *nilPanicErr
+	if got := errorText(nilErr); got != "<nil>" {
+		t.Errorf("errorText(nil pointer) = %s", got)
+	}
+}
+
+type nilPanicErr struct{ s string }
+
+func (e *nilPanicErr) Error() string { return e.s }

@@ -181,13 +181,15 @@
 //
 // User values are sent as they are when they can be: strings, booleans and
 // numbers as themselves; errors (and, as attributes of their own, Stringers)
-// as their text, "<nil>" for a nil pointer whose method panics; anything
+// as their text, "<nil>" for a nil pointer whose method panics and
+// "<T: String method panicked>" (or Error) for another; anything
 // else as JSON. A part that JSON cannot hold
 // never costs the rest of the value: NaN and infinities become the strings
 // "NaN", "+Inf" and "-Inf" (in every attribute, gen_ai.request.* included),
 // channels, funcs and complex numbers "<unencodable T>", a map or slice that
 // contains itself "<unencodable T: cycle>" where it repeats, and a value
-// whose own encoding fails "<T: error>". Bytes of tool output are text when
+// whose own encoding fails "<T: error>" (whose MarshalJSON or MarshalText
+// panics, "<T: encoding panicked>"): the span is always kept. Bytes of tool output are text when
 // they are UTF-8, else "<binary: N bytes>".
 //
 // A trace still open when the exporter shuts down (a signal arrived

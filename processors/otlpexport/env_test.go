@@ -243,38 +243,6 @@ func TestProtocolAlwaysProtobuf(t *testing.T) {
 	}
 }
 
-// panicky is a metadata value whose String method panics.
-type panicky struct{}
-
-func (panicky) String() string { panic("boom") }
-
-// TestConversionPanicCostsOneItem checks that a span whose user data panics
-// while being encoded is dropped alone and counted.
-func TestConversionPanicCostsOneItem(t *testing.T) {
-	s := newSink(t, nil)
-	exp, err := New(WithEndpointURL(s.URL + "/v1/traces"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer exp.Shutdown(context.Background())
-	c := &collector{}
-	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
-	ctx, tr := tp.StartTrace(context.Background(), "w")
-	_, bad := tracing.StartSpan(ctx, &spans.Agent{Name: "a"}, tracing.WithSpanMetadata(map[string]any{"v": panicky{}}))
-	bad.End()
-	_, good := tracing.StartSpan(ctx, &spans.Agent{Name: "b"})
-	good.End()
-	tr.End()
-	items := c.items[1:]
-	err = exp.Export(context.Background(), items)
-	if d := processors.Dropped(err, len(items)); d[processors.DropExportFailed] != 1 {
-		t.Errorf("dropped = %v (err %v)", d, err)
-	}
-	if n := len(s.spans()); n != 2 {
-		t.Errorf("delivered %d spans, want 2", n)
-	}
-}
-
 func TestNewFromEnv(t *testing.T) {
 	clearEnv(t)
 	if _, err := NewFromEnv(); !errors.Is(err, ErrNotConfigured) {

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/agenttrace/agenttrace-go/processors"
-	"github.com/agenttrace/agenttrace-go/spans"
-	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
 // TestRedirectFollowed checks that 307 and 308 replies are followed as
@@ -116,20 +114,5 @@ func TestHeaderSpellingsMergeDeterministically(t *testing.T) {
 	got := mergeHeaders(map[string]string{"x-key": "1", "X-Key": "2", "X-KEY": "3"}, nil)
 	if len(got) != 1 || got["X-Key"] != "1" {
 		t.Errorf("merged = %v, want the last spelling in byte order (x-key) to win", got)
-	}
-}
-
-// TestConversionPanicNamesTheSpan checks that the error for a span whose
-// conversion panicked names the span and the panic.
-func TestConversionPanicNamesTheSpan(t *testing.T) {
-	c := &collector{}
-	tp := tracing.NewProvider(tracing.WithProcessor(c), tracing.WithDisabled(false))
-	ctx, tr := tp.StartTrace(context.Background(), "w")
-	_, bad := tracing.StartSpan(ctx, &spans.Agent{Name: "planner"}, tracing.WithSpanMetadata(map[string]any{"v": panicky{}}))
-	bad.End()
-	tr.End()
-	_, err := sendItems(t, c.items[1:])
-	if err == nil || !strings.Contains(err.Error(), `agent span "planner"`) || !strings.Contains(err.Error(), "boom") {
-		t.Errorf("Export = %v", err)
 	}
 }
