@@ -10,8 +10,12 @@
 //
 // A [Converter] is made with [New] from a [Config]: the settings otlpexport
 // derives from its destination and options (Coze Loop shaping on or off,
-// message attributes on or off, service name and resource attributes). A
-// consumer that sets the same Config gets exactly what otlpexport sends.
+// the attribute families of [Profile], the families whose message
+// attributes are sent, service name and resource attributes). A consumer
+// that sets the same Config gets exactly what otlpexport sends: [ConfigFor]
+// derives it from the same choices (Coze Loop shaping, the families of
+// WithAttributes, WithMessageAttributes), to which a consumer adds its
+// service name and resource.
 // [Converter.Convert] turns a [processors.Item] into a
 // *tracepb.Span (go.opentelemetry.io/proto/otlp/trace/v1) with its name,
 // kind, start and end times, trace id, span id, parent span id, attributes,
@@ -34,16 +38,17 @@
 //
 // Every value is already within the backend limits of package clip (valid
 // UTF-8, keys, values and content bounded, JSON kept valid), and for Coze
-// Loop within its per-span JSON limit ([ErrSpanTooLarge] otherwise). A panic
-// while converting one item (from a user value's method) costs that item
-// only, as an error naming the span.
+// Loop within its per-span JSON limit ([ErrSpanTooLarge] otherwise). A user
+// value whose String, Error, MarshalJSON or MarshalText method panics is
+// described in its place; any other panic while converting one item costs
+// that item only, as an error naming the span.
 //
 // Ids are never computed here: they are the ones the tracing package gave
 // the trace or span at start, which its context carried to OTel spans and
 // traceparent headers made inside it (see ids.go; the rules are
 // [tracing.OTelTraceID] and [tracing.OTelSpanID]). Flags are set as the OTel
 // SDK's exporter sets them: the W3C trace flags and whether the parent is
-// remote.
+// remote. Which family each key belongs to is in profile.go.
 //
 // # Performance
 //

@@ -74,13 +74,14 @@ func appendString(b []byte, s string) []byte {
 }
 
 // appendRawOrString appends s as raw JSON when it is valid JSON (compacted,
-// as encoding/json does for a json.RawMessage), else as a JSON string.
+// as encoding/json does for a json.RawMessage, and made valid UTF-8, which
+// json.Valid does not check inside strings), else as a JSON string.
 func appendRawOrString(b []byte, s string) []byte {
 	if s != "" && json.Valid([]byte(s)) {
 		if isCompact(s) {
 			return append(b, s...)
 		}
-		if c, err := clip.MarshalNoEscape(json.RawMessage(s)); err == nil {
+		if c, err := clip.MarshalNoEscape(json.RawMessage(clip.ValidUTF8(s))); err == nil {
 			return append(b, c...)
 		}
 	}

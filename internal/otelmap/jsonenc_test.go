@@ -77,10 +77,11 @@ func toChatMessage(m spans.Message) chatMessage {
 	return c
 }
 
-// jsonOrString returns s as raw JSON when it is valid JSON, else s itself.
+// jsonOrString returns s as raw JSON (valid UTF-8) when it is valid JSON,
+// else s itself.
 func jsonOrString(s string) any {
 	if s != "" && json.Valid([]byte(s)) {
-		return json.RawMessage(s)
+		return json.RawMessage(clip.ValidUTF8(s))
 	}
 	return s
 }
@@ -140,7 +141,11 @@ func genaiMessages(msgs []spans.Message, finish string) []genaiMessage {
 			g.Parts = append(g.Parts, genaiPart{Type: "text", Content: m.Content})
 		}
 		for _, tc := range m.ToolCalls {
-			g.Parts = append(g.Parts, genaiPart{Type: "tool_call", ID: tc.ID, Name: tc.Name, Arguments: jsonOrString(tc.Arguments)})
+			var args any // empty arguments are left out
+			if tc.Arguments != "" {
+				args = jsonOrString(tc.Arguments)
+			}
+			g.Parts = append(g.Parts, genaiPart{Type: "tool_call", ID: tc.ID, Name: tc.Name, Arguments: args})
 		}
 		out[i] = g
 	}

@@ -76,7 +76,9 @@ var _ processors.Exporter = (*Exporter)(nil)
 // with headers or a query to a host that is not this machine logs one
 // warning (credentials travel in clear).
 //
-// Other defaults: gzip on unless OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION is
+// Spans carry every attribute family, except for Coze Loop, which gets
+// [ProfileCozeLoop] and no message attributes (see [WithAttributes] and
+// [WithMessageAttributes]). Other defaults: gzip on unless OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION is
 // "none"; [DefaultTimeout] or OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT
 // (milliseconds) per export, retries included; retries with backoff from
 // [DefaultRetryInitial] to [DefaultRetryMax]; [DefaultMaxRequestSize] per
