@@ -82,8 +82,10 @@
 // "false", a typo, or empty as in `VAR= cmd`: it fails closed, as in the
 // Python SDK — or with [WithSensitiveData](false),
 // spans drop model and tool inputs and outputs and audio when they end, so no
-// exporter ever sees them; names, models, usage and structure stay. Unset
-// keeps them.
+// exporter ever sees them; the errors of tool and model calls, which tend to
+// quote their inputs, become [ToolErrorRedacted] and [ModelErrorRedacted];
+// trace inputs and outputs are not kept. Names, models, usage and structure
+// stay. Unset keeps them.
 //
 // # Concurrency
 //

@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"github.com/agenttrace/agenttrace-go/internal/safetext"
+	"github.com/agenttrace/agenttrace-go/spans"
 )
 
 // SpanError describes what went wrong in a span. It is recorded with
@@ -40,4 +41,29 @@ func errorFrom(err error) *SpanError {
 		return &c
 	}
 	return &SpanError{Message: safetext.Error(err)}
+}
+
+// The notices that stand for the error of a tool or model call when the
+// provider leaves out sensitive data: such an error tends to quote its
+// input (a card number in a failed payment, say). The tool notice is the
+// Python Agents SDK Runner's.
+const (
+	// ToolErrorRedacted replaces the error of a function span.
+	ToolErrorRedacted = "Tool execution failed. Error details are redacted."
+	// ModelErrorRedacted replaces the error of a generation, response,
+	// transcription, speech or embedding span.
+	ModelErrorRedacted = "Model call failed. Error details are redacted."
+)
+
+// redactedError returns the error a span of kind k keeps when sensitive
+// data is left out: for a tool call, or a model call of any kind, a notice
+// with no data in place of e; any other span's error as it is.
+func redactedError(k spans.Kind, e *SpanError) *SpanError {
+	switch k {
+	case spans.KindFunction:
+		return &SpanError{Message: ToolErrorRedacted}
+	case spans.KindGeneration, spans.KindResponse, spans.KindTranscription, spans.KindSpeech, spans.KindEmbedding:
+		return &SpanError{Message: ModelErrorRedacted}
+	}
+	return e
 }

@@ -168,3 +168,36 @@ func TestSuppressed(t *testing.T) {
 		t.Errorf("disabling inside a suppressed context: %v allocs, want 0", n)
 	}
 }
+
+// With sensitive data left out, the errors of tool and model calls, which
+// tend to quote their inputs, are replaced by a notice for every exporter;
+// other spans keep theirs.
+func TestSensitiveErrorsRedacted(t *testing.T) {
+	for _, sensitive := range []bool{true, false} {
+		tp, rec := tracingtest.NewProvider(tracing.WithSensitiveData(sensitive))
+		ctx, tr := tp.StartTrace(context.Background(), "w")
+		card := &tracing.SpanError{Message: "card 4111 1111 1111 1111 declined", Data: map[string]any{"card": "4111"}}
+		for _, d := range []spans.Data{&spans.Function{Name: "pay"}, &spans.Generation{}, &spans.Response{},
+			&spans.Transcription{}, &spans.Speech{}, &spans.Embedding{}, &spans.Agent{Name: "a"}} {
+			_, s := tracing.StartSpan(ctx, d)
+			s.SetError(card)
+			s.End()
+		}
+		tr.End()
+		for _, s := range rec.Spans() {
+			want := card
+			if !sensitive {
+				switch s.Kind() {
+				case spans.KindFunction:
+					want = &tracing.SpanError{Message: tracing.ToolErrorRedacted}
+				case spans.KindAgent:
+				default:
+					want = &tracing.SpanError{Message: tracing.ModelErrorRedacted}
+				}
+			}
+			if diff := cmp.Diff(want, s.Error()); diff != "" {
+				t.Errorf("sensitive %v, %v span error (-want +got):\n%s", sensitive, s.Kind(), diff)
+			}
+		}
+	}
+}

@@ -67,9 +67,10 @@ func WithDisabled(disabled bool) Option {
 	return providerOption(func(c *providerConfig) { c.disabled = disabled })
 }
 
-// WithSensitiveData sets whether spans keep model and tool inputs and outputs
-// and audio. It overrides OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA; the
-// default is to include them.
+// WithSensitiveData sets whether spans keep model and tool inputs and outputs,
+// audio, and the details of tool and model errors (see the package
+// documentation). It overrides OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA;
+// the default is to include them.
 func WithSensitiveData(include bool) Option {
 	return providerOption(func(c *providerConfig) { c.sensitive = include })
 }

@@ -286,6 +286,9 @@ func (s *Span) End() {
 		s.dur = p.clock().Sub(s.start)
 	}
 	s.data = spans.Snapshot(s.data, p.redact)
+	if p.redact && s.err != nil {
+		s.err = redactedError(s.kind, s.err)
+	}
 	s.mu.Unlock()
 	for _, proc := range *p.procs.Load() {
 		p.callSpanEnd(proc, s)

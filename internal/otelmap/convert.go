@@ -157,7 +157,7 @@ func (c converter) convertSpan(s *tracing.Span) *tracepb.Span {
 		EndTimeUnixNano:   unixNano(s.EndTime()),
 	}
 	if e := s.Error(); e != nil {
-		c.setError(ps, &a, e, redactionNotice(s))
+		c.setError(ps, &a, e)
 	}
 	ps.Attributes = a.list
 	return ps

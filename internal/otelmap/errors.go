@@ -4,16 +4,15 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/agenttrace/agenttrace-go/internal/clip"
-	"github.com/agenttrace/agenttrace-go/spans"
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
 // setError marks the span failed in every family: OTel status ERROR, an
 // "exception" event and error.type (Coze Loop reads only the latter two).
-// For Coze Loop, the error text is bounded as a whole (see cozeError). A
-// non-empty notice replaces the error's message, type and data (see
-// redactionNotice).
-func (c converter) setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError, notice string) {
+// For Coze Loop, the error text is bounded as a whole (see cozeError). When
+// the provider leaves out sensitive data, tracing has already replaced the
+// error of a tool or model call by a notice (tracing.ToolErrorRedacted).
+func (c converter) setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError) {
 	msg := e.Message
 	if msg == "" {
 		msg = "error"
@@ -25,9 +24,6 @@ func (c converter) setError(ps *tracepb.Span, a *attrs, e *tracing.SpanError, no
 	var data string
 	if len(e.Data) > 0 {
 		data = jsonText(e.Data, clip.MaxValue)
-	}
-	if notice != "" {
-		msg, typ, data = notice, defaultErrType, ""
 	}
 	status := clip.Valid(msg, clip.MaxValue)
 	typ, msg = clip.Text(typ, clip.MaxValue), status
@@ -90,29 +86,4 @@ func cozeError(typ, msg, data string) (string, string, string) {
 		return typ, msg, ""
 	}
 	return typ, msg, clip.JSONEscaped(data, dataRoom)
-}
-
-// The notices that stand for the error of a tool or model call when the
-// provider leaves out sensitive data: a tool's or a model's error (its
-// message, type and data) tends to quote its input (a card number in a
-// failed payment, say). The tool notice is the Python Agents SDK's.
-const (
-	toolErrorRedacted  = "Tool execution failed. Error details are redacted."
-	modelErrorRedacted = "Model call failed. Error details are redacted."
-)
-
-// redactionNotice returns the notice that replaces the error of span s, or
-// "" when its error is sent as is: its provider includes sensitive data, or
-// s is neither a tool nor a model call.
-func redactionNotice(s *tracing.Span) string {
-	if p := s.Trace().Provider(); p == nil || p.IncludesSensitiveData() {
-		return ""
-	}
-	switch s.Data().(type) {
-	case *spans.Function:
-		return toolErrorRedacted
-	case *spans.Generation, *spans.Response, *spans.Transcription, *spans.Speech, *spans.Embedding:
-		return modelErrorRedacted
-	}
-	return ""
 }
