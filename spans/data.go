@@ -180,6 +180,12 @@ type Response struct {
 	// Provider names the model vendor ("openai", "azure.ai.openai", ...);
 	// empty means exporters leave it unset.
 	Provider string
+	// ModelConfig holds request parameters (temperature, max_output_tokens,
+	// reasoning, ...). Exported to OpenTelemetry backends only.
+	ModelConfig map[string]any
+	// Tools are the tools offered to the model. Exported to OpenTelemetry
+	// backends only.
+	Tools []Tool
 	// Usage counts tokens; nil when unknown.
 	Usage *Usage
 	// Input is the request's input: a string or a list of Responses input

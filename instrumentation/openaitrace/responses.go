@@ -8,26 +8,32 @@ import (
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
 
-// responseRequest fills r from a Responses API request body: the model and,
-// unless content is false, the input (with the instructions, when given, as
-// a leading system message). It reports whether the request asks for a
+// responseRequest fills r from a Responses API request body: the model, the
+// tools offered, the model config (every other request field) and, unless
+// content is false, the input (with the instructions, when given, as a
+// leading system message). It reports whether the request asks for a
 // stream.
 func responseRequest(body []byte, r *spans.Response, content bool) (stream bool) {
-	var req struct {
-		Model        string          `json:"model"`
-		Stream       bool            `json:"stream"`
-		Input        json.RawMessage `json:"input"`
-		Instructions string          `json:"instructions"`
-	}
+	var req map[string]json.RawMessage
 	if json.Unmarshal(body, &req) != nil {
 		return false
 	}
-	r.Model = req.Model
+	var instructions string
+	_ = json.Unmarshal(req["model"], &r.Model)
+	_ = json.Unmarshal(req["stream"], &stream)
+	_ = json.Unmarshal(req["instructions"], &instructions)
 	if content {
-		r.Input = responseInput(req.Input, req.Instructions)
+		r.Input = responseInput(req["input"], instructions)
 	}
-	return req.Stream
+	r.Tools = toolList(req["tools"])
+	r.ModelConfig = modelConfig(req, responseNotConfig)
+	return stream
 }
+
+// responseNotConfig are the Responses request fields left out of the model
+// config: those with a field of their own on the span, and those holding
+// content (instructions are recorded with the input).
+var responseNotConfig = []string{"model", "input", "instructions", "tools", "stream"}
 
 // responseInput returns the input of a Responses request as recorded: a
 // string input as a string and a list of items as its JSON text; with

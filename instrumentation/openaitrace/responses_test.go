@@ -24,6 +24,8 @@ func responseParams() responses.ResponseNewParams {
 		}},
 		Tools: []responses.ToolUnionParam{responses.ToolParamOfFunction("lookup_order",
 			map[string]any{"type": "object", "properties": map[string]any{"id": map[string]any{"type": "string"}}}, false)},
+		Temperature:     openai.Float(0.2),
+		MaxOutputTokens: openai.Int(512),
 	}
 }
 
@@ -67,6 +69,14 @@ func checkResponse(t *testing.T, got *spans.Response, id string) {
 	}
 	if diff := cmp.Diff(wantResponseUsage, got.Usage); diff != "" {
 		t.Errorf("usage (-want +got):\n%s", diff)
+	}
+	wantTools := []spans.Tool{{Name: "lookup_order", Parameters: `{"properties":{"id":{"type":"string"}},"type":"object"}`}}
+	if diff := cmp.Diff(wantTools, got.Tools); diff != "" {
+		t.Errorf("tools (-want +got):\n%s", diff)
+	}
+	wantConfig := map[string]any{"temperature": json.Number("0.2"), "max_output_tokens": json.Number("512")}
+	if diff := cmp.Diff(wantConfig, got.ModelConfig); diff != "" {
+		t.Errorf("model config (-want +got):\n%s", diff)
 	}
 	in, err := json.Marshal(got.Input)
 	if err != nil {

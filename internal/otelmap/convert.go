@@ -239,7 +239,7 @@ func (c converter) describe(a *attrs, d spans.Data) (string, tracepb.Span_SpanKi
 	case *spans.Generation:
 		return generationAttrs(a, d, c.messages, c.coze), client
 	case *spans.Response:
-		return responseAttrs(a, d), client
+		return responseAttrs(a, d, c.coze), client
 	case *spans.Function:
 		return functionAttrs(a, d, c.coze), internal
 	case *spans.Guardrail:

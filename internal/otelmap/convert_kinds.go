@@ -112,15 +112,31 @@ func generationAttrs(a *attrs, d *spans.Generation, messages Profile, coze bool)
 // responseAttrs adds a Responses API call, its input as {"input":...} and
 // its output as {"id":...,"output":...}: the shapes Coze Loop's model view
 // renders for this API.
-func responseAttrs(a *attrs, d *spans.Response) string {
+func responseAttrs(a *attrs, d *spans.Response, coze bool) string {
 	a.kinds(kindOf{coze: "model", oi: "LLM", op: "chat"})
 	a.model(d.Model, d.Provider)
+	a.modelConfig(d.ModelConfig)
 	a.str("gen_ai.response.id", d.ResponseID)
 	a.usage(d.Usage)
-	if d.Input != nil {
+	if d.Input != nil || len(d.Tools) > 0 {
+		tools, changed := d.Tools, false
+		if coze {
+			tools, changed = cozeTools(d.Tools)
+		}
 		b := append(make([]byte, 0, 64), `{"input":`...)
-		b = append(b, encodeJSON(d.Input)...)
+		if d.Input != nil {
+			b = append(b, encodeJSON(d.Input)...)
+		} else {
+			b = append(b, `[]`...)
+		}
+		if len(tools) > 0 {
+			b = append(b, `,"tools":`...)
+			b = appendTools(b, tools)
+		}
 		a.io(true, clip.JSON(string(append(b, '}')), clip.MaxContent), mimeJSON)
+		if changed {
+			a.raw(keyToolDefinitions, clip.JSON(toolDefinitionsJSON(d.Tools), clip.MaxValue))
+		}
 	}
 	if d.Output != nil {
 		b := append(make([]byte, 0, 64), `{"id":`...)

@@ -270,27 +270,34 @@ func chatInputJSONMemo(msgs []spans.Message, tools []spans.Tool, e *escapes) str
 	b = append(b, `{"messages":`...)
 	b = appendChatMessages(b, msgs, e)
 	if len(tools) > 0 {
-		b = append(b, `,"tools":[`...)
-		for i, t := range tools {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"type":"function","function":{"name":`...)
-			b = appendString(b, t.Name)
-			if t.Description != "" {
-				b = append(b, `,"description":`...)
-				b = appendString(b, t.Description)
-			}
-			if t.Parameters != "" {
-				b = append(b, `,"parameters":`...)
-				b = appendRawOrString(b, t.Parameters)
-			}
-			b = append(b, `}}`...)
-		}
-		b = append(b, ']')
+		b = append(b, `,"tools":`...)
+		b = appendTools(b, tools)
 	}
 	b = append(b, '}')
 	return e.done(b)
+}
+
+// appendTools appends tools in the chat-completions shape
+// [{"type":"function","function":{"name","description","parameters"}}].
+func appendTools(b []byte, tools []spans.Tool) []byte {
+	b = append(b, '[')
+	for i, t := range tools {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"type":"function","function":{"name":`...)
+		b = appendString(b, t.Name)
+		if t.Description != "" {
+			b = append(b, `,"description":`...)
+			b = appendString(b, t.Description)
+		}
+		if t.Parameters != "" {
+			b = append(b, `,"parameters":`...)
+			b = appendRawOrString(b, t.Parameters)
+		}
+		b = append(b, `}}`...)
+	}
+	return append(b, ']')
 }
 
 // chatOutputJSON returns {"choices":[{"index":i,"finish_reason":...,"message":{...}}]}.
