@@ -169,6 +169,15 @@ type Custom struct {
 	Name string
 	// Data holds JSON-encodable details.
 	Data map[string]any
+	// Input is what the operation was given, when it has one: a string, a
+	// []Message, or any JSON-encodable value. OpenTelemetry exporters show
+	// it as the span's input; the OpenAI traces exporter sends it as the
+	// "input" key of data, which the Python SDK's custom spans have no
+	// field for. Content.
+	Input any
+	// Output is what the operation produced, exported like Input (as the
+	// "output" key of data for the OpenAI traces exporter). Content.
+	Output any
 }
 
 // Response describes one call to the OpenAI Responses API.

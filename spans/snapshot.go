@@ -100,11 +100,14 @@ func (d *SpeechGroup) snapshot(redact bool) Data {
 	return &c
 }
 
-func (d *Custom) snapshot(bool) Data {
+func (d *Custom) snapshot(redact bool) Data {
 	if d == nil {
 		return &Custom{}
 	}
 	c := *d
+	if redact {
+		c.Input, c.Output = nil, nil
+	}
 	return &c
 }
 

@@ -157,22 +157,22 @@ func setCustomInput(r *run, d *spans.Custom, input any) {
 	switch r.info.Component {
 	case components.ComponentOfIndexer:
 		if in := indexer.ConvCallbackInput(input); in != nil {
-			d.Data["documents"] = documents(in.Docs)
+			d.Input = documents(in.Docs)
 			return
 		}
 	case components.ComponentOfLoader:
 		if in := document.ConvLoaderCallbackInput(input); in != nil {
-			d.Data["source"] = in.Source.URI
+			d.Input = in.Source.URI
 			return
 		}
 	case components.ComponentOfTransformer:
 		if in := document.ConvTransformerCallbackInput(input); in != nil {
-			d.Data["input"] = documents(in.Input)
+			d.Input = documents(in.Input)
 			return
 		}
 	}
 	if v := value(input); v != nil {
-		d.Data["input"] = v
+		d.Input = v
 	}
 }
 
@@ -183,22 +183,22 @@ func setCustomOutput(r *run, d *spans.Custom, output any) {
 	switch r.info.Component {
 	case components.ComponentOfIndexer:
 		if out := indexer.ConvCallbackOutput(output); out != nil {
-			d.Data["ids"] = slices.Clone(out.IDs)
+			d.Output = slices.Clone(out.IDs)
 			return
 		}
 	case components.ComponentOfLoader:
 		if out := document.ConvLoaderCallbackOutput(output); out != nil {
-			d.Data["documents"] = documents(out.Docs)
+			d.Output = documents(out.Docs)
 			return
 		}
 	case components.ComponentOfTransformer:
 		if out := document.ConvTransformerCallbackOutput(output); out != nil {
-			d.Data["output"] = documents(out.Output)
+			d.Output = documents(out.Output)
 			return
 		}
 	}
 	if v := value(output); v != nil {
-		d.Data["output"] = v
+		d.Output = v
 	}
 }
 

@@ -105,15 +105,15 @@ func TestComponentsChain(t *testing.T) {
 	}
 	customs := spansOf(rec, spans.KindCustom)
 	idx := customs[0].Data().(*spans.Custom)
-	if ids, ok := idx.Data["ids"].([]string); !ok || len(ids) != 2 || ids[0] != "d1" {
-		t.Errorf("indexer data %#v", idx.Data)
+	if ids, ok := idx.Output.([]string); !ok || len(ids) != 2 || ids[0] != "d1" {
+		t.Errorf("indexer output %#v", idx.Output)
 	}
-	if docs, ok := idx.Data["documents"].([]spans.Document); !ok || len(docs) != 2 || docs[1].Content != "Then it generates." {
-		t.Errorf("indexer documents %#v", idx.Data["documents"])
+	if docs, ok := idx.Input.([]spans.Document); !ok || len(docs) != 2 || docs[1].Content != "Then it generates." {
+		t.Errorf("indexer input %#v", idx.Input)
 	}
 	lam := customs[1].Data().(*spans.Custom)
-	if out, _ := lam.Data["output"].(json.RawMessage); string(out) != `{"count":2,"question":"What is RAG?"}` {
-		t.Errorf("lambda output %s", lam.Data["output"])
+	if out, _ := lam.Output.(json.RawMessage); string(out) != `{"count":2,"question":"What is RAG?"}` {
+		t.Errorf("lambda output %s", lam.Output)
 	}
 	pr := spansOf(rec, spans.KindPrompt)[0].Data().(*spans.Prompt)
 	wantPr := &spans.Prompt{

@@ -227,7 +227,7 @@ func TestUnencodableValuesNeverBreakTheRun(t *testing.T) {
 		t.Fatalf("%d custom spans\n%s", len(customs), rec.OnlyTree(t))
 	}
 	for i, want := range []string{"badValue: not encodable", "func(): not encodable"} {
-		got, _ := customs[i].Data().(*spans.Custom).Data["output"].(string)
+		got, _ := customs[i].Data().(*spans.Custom).Output.(string)
 		if !strings.Contains(got, want) {
 			t.Errorf("%s output %q, want it to contain %q", customs[i].Name(), got, want)
 		}

@@ -396,10 +396,17 @@ func speechGroupAttrs(a *attrs, d *spans.SpeechGroup) string {
 	return "speech_group"
 }
 
+// customAttrs adds a custom span: its input and output when it has them,
+// and its data, each key as an attribute of its own (see userKeys) and, for
+// a span with no output of its own, as the output too.
 func customAttrs(a *attrs, d *spans.Custom) string {
 	a.kinds(kindOf{coze: "custom", oi: "CHAIN"})
+	a.ioValue(true, d.Input)
+	a.ioValue(false, d.Output)
 	if len(d.Data) > 0 {
-		a.ioJSON(false, d.Data)
+		if d.Output == nil {
+			a.ioJSON(false, d.Data)
+		}
 		a.userKeys(d.Data)
 	}
 	if d.Name == "" {

@@ -142,8 +142,8 @@ func (e *encoder) spanData(d spans.Data) any {
 		return g
 	case *spans.Custom:
 		data := emptyObject // Python's custom_span sends data or {}
-		if d.Data != nil {
-			data = e.data(d.Data)
+		if m := customData(d); m != nil {
+			data = e.data(m)
 		}
 		return customJSON{Type: "custom", Name: clampName(d.Name), Data: data}
 	case *spans.Response:
@@ -256,4 +256,25 @@ func formatTime(t time.Time) string {
 		return t.Format("2006-01-02T15:04:05+00:00")
 	}
 	return t.Format("2006-01-02T15:04:05.000000+00:00")
+}
+
+// customData returns a custom span's data with its input and output, when
+// set, under the keys "input" and "output" (keys of data by those names
+// win): Python's custom spans have data only. The span's map is not
+// changed.
+func customData(d *spans.Custom) map[string]any {
+	if d.Input == nil && d.Output == nil {
+		return d.Data
+	}
+	m := make(map[string]any, len(d.Data)+2)
+	if d.Input != nil {
+		m["input"] = d.Input
+	}
+	if d.Output != nil {
+		m["output"] = d.Output
+	}
+	for k, v := range d.Data {
+		m[k] = v
+	}
+	return m
 }

@@ -179,3 +179,26 @@ func TestAudioAndOptionalFields(t *testing.T) {
 		t.Errorf("empty handoffs must be [] (Python's empty list), not null: %s", diff)
 	}
 }
+
+// A custom span's input and output go out as the "input" and "output" keys
+// of its data, Python's custom spans having data only; data's own keys win.
+func TestCustomInputOutput(t *testing.T) {
+	data := map[string]any{"node": "n1", "output": "data wins"}
+	items := exportOne(t, nil, func(ctx context.Context) {
+		_, sp := tracing.StartSpan(ctx, &spans.Custom{Name: "lambda", Input: "hello", Output: 5, Data: data})
+		sp.End()
+		_, sp = tracing.StartSpan(ctx, &spans.Custom{Name: "plain", Input: []string{"a"}})
+		sp.End()
+	})
+	got := []any{items[1].(map[string]any)["span_data"], items[2].(map[string]any)["span_data"]}
+	want := []any{
+		map[string]any{"type": "custom", "name": "lambda", "data": map[string]any{"input": "hello", "node": "n1", "output": "data wins"}},
+		map[string]any{"type": "custom", "name": "plain", "data": map[string]any{"input": []any{"a"}}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("span_data (-want +got):\n%s", diff)
+	}
+	if len(data) != 2 {
+		t.Errorf("the span's data map was changed: %v", data)
+	}
+}

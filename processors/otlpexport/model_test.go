@@ -40,6 +40,8 @@ func TestCozeLoopModelAdditions(t *testing.T) {
 			Input:       "hi"},
 			cozeView{SpanType: "model", Model: "gpt-5",
 				Input: `{"input":"hi","tools":[{"type":"function","function":{"name":"lookup","parameters":{"properties":{"id":{"nullable":true,"type":"string"}},"type":"object"}}}]}`}},
+		{"custom with input and output", &spans.Custom{Name: "lambda", Input: "hello", Output: map[string]any{"n": 5}, Data: map[string]any{"node": "n1"}},
+			cozeView{SpanType: "custom", Input: "hello", Output: `{"n":5}`}},
 		{"retriever", &spans.Retriever{Name: "kb", Query: "refund policy", Documents: []spans.Document{{ID: "d1", Content: "30 days", Score: 0.9}}},
 			cozeView{SpanType: "retriever", Input: "refund policy", Output: `[{"id":"d1","content":"30 days","score":0.9}]`}},
 		{"prompt", &spans.Prompt{Name: "greet", Variables: map[string]any{"name": "Ann"},
