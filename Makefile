@@ -35,14 +35,14 @@ vet:
 		if [ -n "$$(cd $$m && $(GO) list ./... 2>/dev/null)" ]; then (cd $$m && $(GO) vet ./...); fi; \
 	done
 
-## lint: golangci-lint (config .golangci.yml) and staticcheck (config
-## staticcheck.conf) in every module, with the versions pinned in
-## tools/golangci-lint and tools/staticcheck.
+## lint: go.mod and go.sum tidy, golangci-lint (config .golangci.yml) and
+## staticcheck (config staticcheck.conf) in every module, with the versions
+## pinned in tools/golangci-lint and tools/staticcheck.
 lint: $(BIN)/golangci-lint $(BIN)/staticcheck
 	@set -e; for m in $(MODULES) $(TOOLS); do \
 		if [ -z "$$(cd $$m && $(GO) list ./... 2>/dev/null)" ]; then continue; fi; \
 		echo "== lint $$m"; \
-		(cd $$m && $(BIN)/golangci-lint run --config $(CURDIR)/.golangci.yml ./... && $(BIN)/staticcheck ./...); \
+		(cd $$m && $(GO) mod tidy -diff && $(BIN)/golangci-lint run --config $(CURDIR)/.golangci.yml ./... && $(BIN)/staticcheck ./...); \
 	done
 
 $(BIN)/golangci-lint: tools/golangci-lint/go.mod tools/golangci-lint/go.sum

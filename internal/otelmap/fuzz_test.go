@@ -143,7 +143,7 @@ func FuzzConvert(f *testing.F) {
 	f.Add("查询订单"[:4]+"\xff\x00\u2028<&>", "tool_choice", `{"type":["string","null"]}`, int64(-1), math.NaN(), false)
 	f.Add(strings.Repeat("\"\\\n", 400), strings.Repeat("é", 80), "[1,2", int64(math.MaxInt64), math.Inf(1), true)
 	f.Add("", "", "", int64(0), 0.0, true)
-	f.Add("error", "exception.message", `{"type":"object","properties":{"type":{"type":["null"]}}}`, int64(1e9), -0.0, true)
+	f.Add("error", "exception.message", `{"type":"object","properties":{"type":{"type":["null"]}}}`, int64(1e9), math.Copysign(0, -1), true)
 	configs := []Config{
 		{Messages: GenAI | OpenInference},
 		{CozeLoop: true, Profile: CozeLoop},

@@ -89,7 +89,7 @@ func TestGenericEnv(t *testing.T) {
 	if res["deployment.environment"] != "test" || res["team"] != "a,b" {
 		t.Errorf("resource = %v", res)
 	}
-	if !(exp.conv.Config().Messages != 0) {
+	if exp.conv.Config().Messages == 0 {
 		t.Error("message attributes off for a generic endpoint")
 	}
 	// Options override the environment.
@@ -328,7 +328,7 @@ func TestCozeLoopByWorkspaceHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp.Shutdown(context.Background())
-	if exp.conv.Config().CozeLoop || !(exp.conv.Config().Messages != 0) {
+	if exp.conv.Config().CozeLoop || exp.conv.Config().Messages == 0 {
 		t.Errorf("generic endpoint: coze %v, messages %v", exp.conv.Config().CozeLoop, (exp.conv.Config().Messages != 0))
 	}
 }

@@ -12,13 +12,12 @@ import (
 
 // Values whose own methods panic.
 type (
-	panicky         struct{}
-	panickyJSON     struct{}
-	panickyPtrJSON  struct{ N int }
-	panickyText     struct{}
-	panickyError    struct{}
-	holdsPanicky    struct{ Inner panickyJSON }
-	panickyKeyValue struct{ k panickyText }
+	panicky        struct{}
+	panickyJSON    struct{}
+	panickyPtrJSON struct{ N int }
+	panickyText    struct{}
+	panickyError   struct{}
+	holdsPanicky   struct{ Inner panickyJSON }
 )
 
 func (panicky) String() string                   { panic("boom") }
