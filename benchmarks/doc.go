@@ -21,8 +21,11 @@
 //   - SpanNoProcessor: tracing on, no processor or exporter configured.
 //   - Export: the whole pipeline at its defaults (batch size, queue,
 //     exporter) to a loopback HTTP sink that reads every body; an op
-//     records exportBatch spans and flushes them. It reports spans/s and
-//     wire bytes per span, with gzip on and off where the library offers it.
+//     records exportBatch spans and flushes them. It reports spans/s, the
+//     process's CPU time per span (cpu-ns/span: producer, pipeline and sink
+//     together, the same sink for all; it drifts far less than spans/s on a
+//     shared machine) and wire bytes per span, with gzip on and off where
+//     the library offers it.
 //   - Delivered: two producers end deliveredSpans spans each flat out into
 //     the defaults (discarding exporter), then shut down; it reports the
 //     share of spans the exporter received.
