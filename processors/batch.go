@@ -109,7 +109,8 @@ var _ tracing.Processor = (*Batcher)(nil)
 // NewBatcher returns a Batcher exporting through exp and starts its worker
 // goroutine, which runs until [Batcher.Shutdown]. Defaults (see the options):
 // a queue of [DefaultMaxQueueSize] items, batches of at most
-// [DefaultMaxBatchSize], an export every [DefaultScheduleDelay] or when the
+// [DefaultMaxBatchSize] (or the exporter's own size, when it is a
+// [BatchSizer]), an export every [DefaultScheduleDelay] or when the
 // queue is [DefaultExportTrigger] full, each export bounded by
 // [DefaultExportTimeout], drops reported at most every
 // [DefaultReportInterval] through [slog.Default].
@@ -118,7 +119,7 @@ var _ tracing.Processor = (*Batcher)(nil)
 // error was ignored returns), gives a Batcher that is already shut down: it
 // starts no goroutine and counts every item as [DropAfterShutdown].
 func NewBatcher(exp Exporter, opts ...BatcherOption) *Batcher {
-	cfg := newBatcherConfig(opts)
+	cfg := newBatcherConfig(exp, opts)
 	b := &Batcher{
 		exp:     exp,
 		cfg:     cfg,

@@ -12,7 +12,8 @@ const (
 	// new ones (DropQueueFull).
 	DefaultMaxQueueSize = 8192
 	// DefaultMaxBatchSize is the most items handed to one Export call, not
-	// counting those a [Selective] exporter does not send.
+	// counting those a [Selective] exporter does not send, unless the
+	// exporter is a [BatchSizer].
 	DefaultMaxBatchSize = 128
 	// DefaultScheduleDelay is the longest an item waits in the queue when
 	// the queue stays below the export trigger.
@@ -50,8 +51,9 @@ func WithMaxQueueSize(n int) BatcherOption {
 
 // WithMaxBatchSize sets the most items passed to one Export call, not
 // counting those a [Selective] exporter does not send. n <= 0
-// means [DefaultMaxBatchSize]; a batch larger than the queue is cut to the
-// queue size.
+// means the exporter's own size when it is a [BatchSizer], else
+// [DefaultMaxBatchSize]; a batch larger than the queue is cut to the queue
+// size.
 func WithMaxBatchSize(n int) BatcherOption {
 	return batcherOption(func(c *batcherConfig) { c.maxBatch = n })
 }
@@ -88,7 +90,8 @@ func WithLogger(l *slog.Logger) BatcherOption {
 }
 
 // newBatcherConfig applies opts to the defaults and clamps bad values.
-func newBatcherConfig(opts []BatcherOption) batcherConfig {
+// exp's [BatchSizer] size, if any, replaces DefaultMaxBatchSize.
+func newBatcherConfig(exp Exporter, opts []BatcherOption) batcherConfig {
 	var c batcherConfig
 	for _, o := range opts {
 		if o != nil {
@@ -97,6 +100,9 @@ func newBatcherConfig(opts []BatcherOption) batcherConfig {
 	}
 	if c.maxQueue <= 0 {
 		c.maxQueue = DefaultMaxQueueSize
+	}
+	if c.maxBatch <= 0 {
+		c.maxBatch = preferredBatchSize(exp)
 	}
 	if c.maxBatch <= 0 {
 		c.maxBatch = DefaultMaxBatchSize

@@ -374,7 +374,7 @@ func TestBatcherOptions(t *testing.T) {
 				trigger: 0.5, reportInterval: time.Hour}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := newBatcherConfig(tc.opts)
+			got := newBatcherConfig(nil, tc.opts)
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(batcherConfig{})); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
 			}
