@@ -147,6 +147,7 @@ func newPoster(cfg *config) (*poster, bool, error) {
 		headers:  http.Header{},
 		gzip:     cfg.gzip == nil || *cfg.gzip,
 		scrub:    newScrubber(secretURL, []map[string]string{headers}, cfg.cozeToken),
+		spare:    make(chan *reqBuffers, 1),
 	}
 	if cfg.httpClient == nil || cfg.httpClient.Transport == nil {
 		p.own, _ = base.(*http.Transport)

@@ -217,13 +217,13 @@ func (e *Exporter) export(ctx context.Context, items []processors.Item, interrup
 	if interruptible {
 		defer context.AfterFunc(e.down, cancel)()
 	}
-	chunks, tooLarge := split(batch, e.maxReq, e.overhead())
+	reqs, tooLarge := split(batch, e.maxReq, overhead(e.resource, e.scope))
 	if tooLarge > 0 {
 		errs = append(errs, &processors.PartialError{Dropped: tooLarge, Reason: processors.DropTooLarge,
 			Err: fmt.Errorf("otlpexport: %d spans each exceed the %d-byte request limit", tooLarge, e.maxReq)})
 	}
-	for _, chunk := range chunks {
-		if err := e.send(ctx, chunk); err != nil {
+	for _, r := range reqs {
+		if err := e.send(ctx, r); err != nil {
 			errs = append(errs, err)
 		}
 	}

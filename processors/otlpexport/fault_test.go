@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/agenttrace/agenttrace-go/internal/clip"
@@ -446,7 +447,7 @@ func TestEstimateSizeIsAnUpperBound(t *testing.T) {
 		if ps == nil {
 			continue
 		}
-		exact := proto.Size(ps) + 1 + varintLen(proto.Size(ps))
+		exact := proto.Size(ps) + 1 + protowire.SizeVarint(uint64(proto.Size(ps)))
 		if est := clip.EstimateSize(ps); est < exact {
 			t.Errorf("%s: estimate %d < exact %d", ps.GetName(), est, exact)
 		}

@@ -1,58 +1,58 @@
 package otlpexport
 
 import (
-	"github.com/agenttrace/agenttrace-go/internal/clip"
-	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-	"google.golang.org/protobuf/proto"
 )
 
-// overhead is the size of a request without its spans.
-func (e *Exporter) overhead() int {
-	req := &coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
-		Resource:   e.resource,
-		ScopeSpans: []*tracepb.ScopeSpans{{Scope: e.scope}},
-	}}}
-	// Room for the length prefixes of the two enclosing messages to grow
-	// up to 5 bytes each when the spans are added.
-	return proto.Size(req) + 16
+// request is the spans of one request, with the encoded size of each
+// (sizeSpan).
+type request struct {
+	spans []*tracepb.Span
+	sizes []int
 }
 
-// split groups spans into requests whose encoded size stays within limit.
-// A span that alone does not fit is left out and counted.
-func split(spans []*tracepb.Span, limit, overhead int) (chunks [][]*tracepb.Span, tooLarge int) {
-	size := overhead
-	var cur []*tracepb.Span
+// overhead is the size of a request without its spans, with room for the
+// length prefixes of the two enclosing messages to grow up to 5 bytes each
+// when the spans are added.
+func overhead(res *resourcepb.Resource, scope *commonpb.InstrumentationScope) int {
+	n := 0
+	if res != nil {
+		n += msgFieldSize(1, sizeResource(res))
+	}
+	if scope != nil {
+		n += msgFieldSize(1, msgFieldSize(1, sizeScope(scope)))
+	}
+	return n + 16
+}
+
+// split groups spans into requests whose encoded size stays within limit,
+// measuring each span once. A span that alone does not fit is left out and
+// counted.
+func split(spans []*tracepb.Span, limit, overhead int) (reqs []request, tooLarge int) {
+	sizes := make([]int, len(spans))
+	kept := make([]*tracepb.Span, 0, len(spans))
+	start, size := 0, overhead
+	cur := request{}
 	for _, s := range spans {
-		// An upper bound, cheap to compute, is enough unless it says the
-		// span is too large alone: then measure it exactly.
-		n := clip.EstimateSize(s)
+		body := sizeSpan(s)
+		n := msgFieldSize(2, body)
 		if overhead+n > limit {
-			n = proto.Size(s)
-			n += 1 + varintLen(n) // field tag and length prefix
-			if overhead+n > limit {
-				tooLarge++
-				continue
-			}
+			tooLarge++
+			continue
 		}
-		if size+n > limit && len(cur) > 0 {
-			chunks = append(chunks, cur)
-			cur, size = nil, overhead
+		if size+n > limit && len(cur.spans) > 0 {
+			reqs = append(reqs, cur)
+			start, size = len(kept), overhead
 		}
-		cur = append(cur, s)
+		kept = append(kept, s)
+		sizes[len(kept)-1] = body
+		cur = request{spans: kept[start:len(kept):len(kept)], sizes: sizes[start:len(kept):len(kept)]}
 		size += n
 	}
-	if len(cur) > 0 {
-		chunks = append(chunks, cur)
+	if len(cur.spans) > 0 {
+		reqs = append(reqs, cur)
 	}
-	return chunks, tooLarge
-}
-
-func varintLen(n int) int {
-	l := 1
-	for n >= 0x80 {
-		n >>= 7
-		l++
-	}
-	return l
+	return reqs, tooLarge
 }

@@ -12,11 +12,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
-	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/agenttrace/agenttrace-go/internal/retry"
 	"github.com/agenttrace/agenttrace-go/internal/safetext"
@@ -47,6 +46,9 @@ type poster struct {
 	// own is the transport New made, whose idle connections Shutdown
 	// closes; nil when the caller's client was given.
 	own *http.Transport
+	// spare holds the buffers of the last request for the next (see
+	// buffers).
+	spare chan *reqBuffers
 }
 
 // closeIdle closes the idle connections of a transport New made.
@@ -56,19 +58,20 @@ func (p *poster) closeIdle() {
 	}
 }
 
-// gzipWriters reuses compressors between requests.
-var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
-
-// encode marshals the request for spans and compresses it if configured.
-func (p *poster) encode(req *coltracepb.ExportTraceServiceRequest) ([]byte, error) {
-	raw, err := proto.Marshal(req)
+// encode encodes the request for spans (sizes[i] is sizeSpan(spans[i]))
+// into bufs and compresses it if configured, returning the body.
+func (p *poster) encode(bufs *reqBuffers, res *resourcepb.Resource, scope *commonpb.InstrumentationScope, spans []*tracepb.Span, sizes []int) ([]byte, error) {
+	raw, err := wireRequest(bufs.raw[:0], res, scope, spans, sizes)
+	bufs.raw = raw
 	if err != nil || !p.gzip {
 		return raw, err
 	}
-	var b bytes.Buffer
-	gz := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(gz)
-	gz.Reset(&b)
+	b := bytes.NewBuffer(bufs.gz[:0])
+	if bufs.zw == nil {
+		bufs.zw = gzip.NewWriter(b)
+	}
+	gz := bufs.zw
+	gz.Reset(b)
 	if _, err := gz.Write(raw); err != nil {
 		return nil, err
 	}
@@ -76,16 +79,19 @@ func (p *poster) encode(req *coltracepb.ExportTraceServiceRequest) ([]byte, erro
 		return nil, err
 	}
 	gz.Reset(io.Discard)
-	return b.Bytes(), nil
+	bufs.gz = b.Bytes()
+	return bufs.gz, nil
 }
 
 // attempt posts body once and reads the reply into an outcome whose error
 // is already free of credentials.
-func (p *poster) attempt(ctx context.Context, body []byte) outcome {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.endpoint.String(), bytes.NewReader(body))
+func (p *poster) attempt(ctx context.Context, b *body) outcome {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.endpoint.String(), b.reader())
 	if err != nil {
 		return outcome{err: errors.New("otlpexport: build request: " + p.scrub.quote(err.Error(), maxReplyText))}
 	}
+	req.ContentLength = int64(len(b.buf))
+	req.GetBody = func() (io.ReadCloser, error) { return b.reader(), nil }
 	for k, vs := range p.headers {
 		req.Header[k] = vs
 	}
@@ -169,19 +175,22 @@ func permanentTransportError(err error) bool {
 		strings.Contains(msg, "server gave HTTP response to HTTPS client")
 }
 
-// send posts one request's spans, retrying as the policy allows within ctx.
-func (e *Exporter) send(ctx context.Context, spans []*tracepb.Span) error {
-	body, err := e.post.encode(&coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
-		Resource:   e.resource,
-		ScopeSpans: []*tracepb.ScopeSpans{{Scope: e.scope, Spans: spans}},
-	}}})
+// send posts one request (see split), retrying as the policy allows within
+// ctx.
+func (e *Exporter) send(ctx context.Context, r request) error {
+	spans := r.spans
+	bufs := e.post.buffers()
+	defer e.post.keep(bufs)
+	raw, err := e.post.encode(bufs, e.resource, e.scope, spans, r.sizes)
 	if err != nil {
 		return &processors.PartialError{Dropped: len(spans), Reason: processors.DropExportFailed,
 			Err: errors.New("otlpexport: encode request: " + safetext.Error(err))}
 	}
+	rb := &body{buf: raw}
+	defer rb.release() // before bufs goes back to the pool
 	var last outcome
 	err = e.policy.Do(ctx, e.sleep, func(ctx context.Context) error {
-		last = e.post.attempt(ctx, body)
+		last = e.post.attempt(ctx, rb)
 		switch {
 		case last.err == nil:
 			return nil
