@@ -21,6 +21,11 @@ const (
 	// that one request carries: Coze Loop's limit, and the largest body the
 	// OTel Collector and Jaeger accept. Larger batches are split.
 	DefaultMaxRequestSize = 20 << 20
+	// DefaultBatchSize is how many spans the exporter asks a
+	// processors.Batcher to hand it per Export (see [Exporter.BatchSize]),
+	// four times the Batcher's own default: gzip compresses larger requests
+	// better, and the per-request costs are paid less often.
+	DefaultBatchSize = 512
 	// DefaultRetryInitial is the wait after the first failed attempt.
 	DefaultRetryInitial = 500 * time.Millisecond
 	// DefaultRetryMax caps one wait between attempts (a server's Retry-After
