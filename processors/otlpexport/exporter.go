@@ -56,6 +56,7 @@ type Exporter struct {
 var (
 	_ processors.Exporter   = (*Exporter)(nil)
 	_ processors.BatchSizer = (*Exporter)(nil)
+	_ processors.Selective  = (*Exporter)(nil)
 )
 
 // BatchSize returns [DefaultBatchSize], the batch size a processors.Batcher
@@ -64,6 +65,12 @@ var (
 // Batcher's default 128 (19 % fewer at 2048), as few as the OpenTelemetry
 // SDK sends for the same content at its default of 512.
 func (e *Exporter) BatchSize() int { return DefaultBatchSize }
+
+// Sends reports whether the exporter sends a span for items of event ev:
+// for every event but processors.TraceStarted (the root span is sent when
+// the trace ends). A processors.Batcher then counts only the items that
+// become spans toward its batch size.
+func (e *Exporter) Sends(ev processors.Event) bool { return ev != processors.TraceStarted }
 
 // New returns an exporter configured by the environment and then opts.
 //
