@@ -39,7 +39,7 @@ func benchSpans(b *testing.B, conv *otelmap.Converter) []*tracepb.Span {
 // BenchmarkEncode compares the exporter's encoder with proto.Marshal on one
 // request of benchBatch spans.
 func BenchmarkEncode(b *testing.B) {
-	conv := otelmap.New(otelmap.Config{Messages: true, ServiceName: "bench"})
+	conv := otelmap.New(otelmap.Config{Messages: otelmap.GenAI | otelmap.OpenInference, ServiceName: "bench"})
 	spans := benchSpans(b, conv)
 	res, scope := conv.Resource(), conv.Scope()
 	b.Run("impl=proto", func(b *testing.B) {
