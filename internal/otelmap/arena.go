@@ -8,45 +8,90 @@ import (
 // arenaChunk is how many values an arena allocates at once.
 const arenaChunk = 256
 
+// maxKeptChunks bounds the chunks of each kind an arena keeps for reuse
+// (see reset): enough for a batch of 512 spans of a few dozen attributes,
+// without holding on to what an occasional huge batch needed.
+const maxKeptChunks = 64
+
 // arena hands out the attribute messages of one export from chunks, so that
 // a span's attributes cost a few allocations instead of three each. Values
 // are never moved: a chunk stays alive while any of its values is referenced.
-// A nil *arena allocates each value on its own. An arena is not safe for
-// concurrent use.
+// After reset, which the exporter calls once an export's requests are sent,
+// the same chunks serve the next export. A nil *arena allocates each value
+// on its own. An arena is not safe for concurrent use.
 type arena struct {
 	// valid is the last string str checked, so that twins (input.value
 	// and cozeloop.input share their text) are scanned once.
 	valid string
-	kvs   []commonpb.KeyValue
-	vals  []commonpb.AnyValue
-	strs  []commonpb.AnyValue_StringValue
-	ints  []commonpb.AnyValue_IntValue
+	kvs   slab[commonpb.KeyValue]
+	vals  slab[commonpb.AnyValue]
+	strs  slab[commonpb.AnyValue_StringValue]
+	ints  slab[commonpb.AnyValue_IntValue]
 	// esc is the text memo of the message list being written (see memo).
 	esc escapes
+}
+
+// slab hands out zero values of T from chunks of size values, which reset
+// zeroes and hands out again.
+type slab[T any] struct {
+	chunks [][]T
+	cur    int // the chunk values are handed out from
+	next   int // the next value of chunks[cur]
+}
+
+func (s *slab[T]) get(size int) *T {
+	for s.cur < len(s.chunks) {
+		if c := s.chunks[s.cur]; s.next < len(c) {
+			s.next++
+			return &c[s.next-1]
+		}
+		s.cur, s.next = s.cur+1, 0
+	}
+	s.chunks = append(s.chunks, make([]T, size))
+	s.next = 1
+	return &s.chunks[s.cur][0]
+}
+
+// reset zeroes the values handed out, so that they reference nothing, and
+// makes them available again.
+func (s *slab[T]) reset() {
+	for i := 0; i < len(s.chunks) && i <= s.cur; i++ {
+		c := s.chunks[i]
+		if i == s.cur {
+			c = c[:s.next]
+		}
+		clear(c)
+	}
+	if len(s.chunks) > maxKeptChunks {
+		clear(s.chunks[maxKeptChunks:])
+		s.chunks = s.chunks[:maxKeptChunks]
+	}
+	s.cur, s.next = 0, 0
+}
+
+// reset makes every value the arena handed out available again. Nothing
+// may reference them any more: the spans they were part of have been
+// encoded.
+func (ar *arena) reset() {
+	ar.kvs.reset()
+	ar.vals.reset()
+	ar.strs.reset()
+	ar.ints.reset()
+	ar.valid = ""
 }
 
 func (ar *arena) keyValue() *commonpb.KeyValue {
 	if ar == nil {
 		return &commonpb.KeyValue{}
 	}
-	if len(ar.kvs) == 0 {
-		ar.kvs = make([]commonpb.KeyValue, arenaChunk)
-	}
-	e := &ar.kvs[0]
-	ar.kvs = ar.kvs[1:]
-	return e
+	return ar.kvs.get(arenaChunk)
 }
 
 func (ar *arena) anyValue() *commonpb.AnyValue {
 	if ar == nil {
 		return &commonpb.AnyValue{}
 	}
-	if len(ar.vals) == 0 {
-		ar.vals = make([]commonpb.AnyValue, arenaChunk)
-	}
-	v := &ar.vals[0]
-	ar.vals = ar.vals[1:]
-	return v
+	return ar.vals.get(arenaChunk)
 }
 
 // str returns a string value, made valid UTF-8 (see clip.ValidUTF8): every
@@ -60,11 +105,7 @@ func (ar *arena) str(s string) *commonpb.AnyValue {
 		ar.valid = s
 	}
 	v := ar.anyValue()
-	if len(ar.strs) == 0 {
-		ar.strs = make([]commonpb.AnyValue_StringValue, arenaChunk)
-	}
-	w := &ar.strs[0]
-	ar.strs = ar.strs[1:]
+	w := ar.strs.get(arenaChunk)
 	w.StringValue = s
 	v.Value = w
 	return v
@@ -77,11 +118,7 @@ func (ar *arena) int(i int64) *commonpb.AnyValue {
 		v.Value = &commonpb.AnyValue_IntValue{IntValue: i}
 		return v
 	}
-	if len(ar.ints) == 0 {
-		ar.ints = make([]commonpb.AnyValue_IntValue, arenaChunk/4)
-	}
-	w := &ar.ints[0]
-	ar.ints = ar.ints[1:]
+	w := ar.ints.get(arenaChunk / 4)
 	w.IntValue = i
 	v.Value = w
 	return v

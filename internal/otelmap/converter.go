@@ -152,6 +152,11 @@ func (c *Converter) NewBatch() *Batch {
 // Batch converts the items of one export (see [Converter.NewBatch]).
 type Batch struct{ conv converter }
 
+// Reset makes the batch ready for the items of another export, reusing the
+// memory of the spans it converted: call it only once nothing references
+// them any more (their requests are encoded and sent).
+func (b *Batch) Reset() { b.conv.ar.reset() }
+
 // Convert is [Converter.Convert] for an item of the batch.
 func (b *Batch) Convert(it processors.Item) (*tracepb.Span, error) {
 	return safeConvert(b.conv, it)

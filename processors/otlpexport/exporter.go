@@ -51,6 +51,9 @@ type Exporter struct {
 	// open remembers the traces started and not ended, whose root spans
 	// Shutdown sends (see opentraces.go).
 	open otelmap.OpenTraces
+	// spareBatch holds the converter of the last export, whose memory the
+	// next one reuses (see batch).
+	spareBatch chan *otelmap.Batch
 }
 
 var (
@@ -156,6 +159,8 @@ func build(opts []Option, needDestination bool) (*Exporter, error) {
 		maxReq:   cfg.maxRequest,
 		conv:     conv,
 		post:     post,
+
+		spareBatch: make(chan *otelmap.Batch, 1),
 	}, nil
 }
 
@@ -201,7 +206,9 @@ func dropAll(items []processors.Item, err error) error {
 func (e *Exporter) export(ctx context.Context, items []processors.Item, interruptible bool) error {
 	var errs []error
 	batch := make([]*tracepb.Span, 0, len(items))
-	conv := e.conv.NewBatch()
+	conv := e.batch()
+	// After the requests are sent nothing references the spans any more.
+	defer e.keepBatch(conv)
 	var failed []error
 	oversize := 0
 	for _, it := range items {
@@ -245,6 +252,28 @@ func (e *Exporter) export(ctx context.Context, items []processors.Item, interrup
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// batch returns the converter of the last export, reset, or a new one.
+func (e *Exporter) batch() *otelmap.Batch {
+	select {
+	case b := <-e.spareBatch:
+		return b
+	default:
+		return e.conv.NewBatch()
+	}
+}
+
+// keepBatch resets b, whose spans have been sent, and keeps it for the next
+// export unless one is kept already. A free list of one rather than a
+// sync.Pool: a pool loses what it holds at every other garbage collection,
+// and an export allocates enough to start one.
+func (e *Exporter) keepBatch(b *otelmap.Batch) {
+	b.Reset()
+	select {
+	case e.spareBatch <- b:
+	default:
+	}
 }
 
 // Shutdown stops the exporter: an export in flight is interrupted (its
