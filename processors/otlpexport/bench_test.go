@@ -36,7 +36,8 @@ import (
 // OTLP/HTTP pipeline, in the same run, against the same loopback sink that
 // reads and discards each body:
 //
-//	go test -run '^$' -bench . -benchmem -count=6 ./processors/otlpexport/ > /tmp/otlp-bench.txt
+//	go test -c -o /tmp/otlp.test ./processors/otlpexport/
+//	for i in 1 2 3 4 5 6 7 8; do /tmp/otlp.test -test.run '^$' -test.bench Pipeline -test.benchmem -test.benchtime 2s; done > /tmp/otlp-bench.txt
 //	benchstat -col /impl /tmp/otlp-bench.txt
 //
 // Pipeline: one op records benchBatch realistic spans (model and tool calls
