@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/agenttrace/agenttrace-go/internal/httpguard"
 	"io"
 	"log/slog"
 	"net/http"
@@ -94,7 +95,7 @@ func (e *Exporter) postOnce(ctx context.Context, key string, body []byte, red re
 		if ue, ok := safetext.As[*url.Error](err); ok && ue != nil {
 			err = ue.Err
 		}
-		refused := safetext.Is(err, errRedirectToHTTP)
+		refused := safetext.Is(err, httpguard.ErrRedirectToHTTP)
 		err = errors.New("openaiexport: POST " + e.safeEndpoint + ": " + safetext.Error(err))
 		if ctx.Err() != nil || refused {
 			return retry.Permanent(err)

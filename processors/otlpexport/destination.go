@@ -3,6 +3,7 @@ package otlpexport
 import (
 	"errors"
 	"fmt"
+	"github.com/agenttrace/agenttrace-go/internal/httpguard"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -36,7 +37,7 @@ func resolveDestination(cfg *config) (configured bool, err error) {
 		case tok == "":
 			return false, errors.New("otlpexport: WithCozeLoop: the token is empty")
 		}
-		if !validHeaderValue(ws) || !validHeaderValue(tok) {
+		if !httpguard.ValidHeaderValue(ws) || !httpguard.ValidHeaderValue(tok) {
 			return false, errors.New("otlpexport: WithCozeLoop: the workspace id or the token holds a control character (CR, LF, NUL, ...), which HTTP does not allow")
 		}
 		cfg.cozeWorkspace, cfg.cozeToken = ws, tok
@@ -55,7 +56,7 @@ func resolveDestination(cfg *config) (configured bool, err error) {
 		return true, nil
 	}
 	switch {
-	case ws != "" && tok != "" && (!validHeaderValue(ws) || !validHeaderValue(tok)):
+	case ws != "" && tok != "" && (!httpguard.ValidHeaderValue(ws) || !httpguard.ValidHeaderValue(tok)):
 		return false, errors.New("otlpexport: " + EnvCozeWorkspaceID + " or " + EnvCozeAPIToken + " holds a control character (CR, LF, NUL, ...), which HTTP does not allow")
 	case ws != "" && tok != "":
 		cfg.cozeSet, cfg.cozeWorkspace, cfg.cozeToken = true, ws, tok
@@ -142,7 +143,7 @@ func newPoster(cfg *config) (*poster, bool, error) {
 		next = cfg.httpClient.CheckRedirect
 	}
 	p := &poster{
-		client:   &http.Client{Transport: base, CheckRedirect: redirectPolicy(slices.Collect(maps.Keys(headers)), next)},
+		client:   &http.Client{Transport: base, CheckRedirect: httpguard.RedirectPolicy(slices.Collect(maps.Keys(headers)), next)},
 		endpoint: u,
 		headers:  http.Header{},
 		gzip:     cfg.gzip == nil || *cfg.gzip,

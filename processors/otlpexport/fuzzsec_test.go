@@ -1,6 +1,7 @@
 package otlpexport
 
 import (
+	"github.com/agenttrace/agenttrace-go/internal/httpguard"
 	"net/http"
 	"regexp"
 	"strings"
@@ -140,7 +141,7 @@ func FuzzParseHeaderList(f *testing.F) {
 			return
 		}
 		for k, val := range h {
-			if !validHeaderName(k) || !validHeaderValue(val) || strings.TrimSpace(val) != val {
+			if !validHeaderName(k) || !httpguard.ValidHeaderValue(val) || strings.TrimSpace(val) != val {
 				t.Fatalf("accepted %q: %q", k, val)
 			}
 		}

@@ -2,6 +2,7 @@ package otlpexport
 
 import (
 	"fmt"
+	"github.com/agenttrace/agenttrace-go/internal/httpguard"
 	"maps"
 	"net/url"
 	"slices"
@@ -43,7 +44,7 @@ func parseHeaderList(name, v string) (map[string]string, error) {
 				where, start+len(item)-len(val)+badEscape(val))
 		}
 		dec = strings.TrimSpace(dec)
-		if !validHeaderValue(dec) {
+		if !httpguard.ValidHeaderValue(dec) {
 			return nil, fmt.Errorf("%s: the value holds a control character (CR, LF, NUL, ...), which HTTP does not allow", where)
 		}
 		out[k] = dec
@@ -75,7 +76,7 @@ func checkHeaders(source string, h map[string]string) error {
 		if !validHeaderName(name) {
 			return fmt.Errorf("otlpexport: %s: the header name %q is not an HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only)", source, k)
 		}
-		if !validHeaderValue(h[k]) {
+		if !httpguard.ValidHeaderValue(h[k]) {
 			return fmt.Errorf("otlpexport: %s: the value of the header %q holds a control character (CR, LF, NUL, ...), which HTTP does not allow", source, name)
 		}
 	}
@@ -93,17 +94,6 @@ func validHeaderName(s string) bool {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
 		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
 		default:
-			return false
-		}
-	}
-	return true
-}
-
-// validHeaderValue reports whether s holds no control character but the
-// horizontal tab: what net/http sends.
-func validHeaderValue(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
 			return false
 		}
 	}
