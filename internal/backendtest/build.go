@@ -23,6 +23,12 @@ const BinEnv = "AGENTTRACE_COLLECTOR_BIN"
 // repository root.
 const toolDir = "tools/collector"
 
+// buildFlags are the flags of the collector's go build. The race detector
+// is on, as in make test: the packages the collector shares with the tests
+// (gRPC, protobuf, the OTel SDK, golang.org/x) are then compiled once, for
+// both, instead of once with it and once without.
+var buildFlags = []string{"build", "-race", "-v"}
+
 // toolFiles are the files of toolDir whose contents key the cached binary.
 var toolFiles = []string{"go.mod", "go.sum", "main.go"}
 
@@ -39,6 +45,7 @@ func BinaryPath() (string, error) {
 		return "", err
 	}
 	h := sha256.New()
+	fmt.Fprintf(h, "flags %q\n", buildFlags)
 	for _, name := range toolFiles {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -55,7 +62,7 @@ func BinaryPath() (string, error) {
 }
 
 // Build returns the path of the collector binary, building it first when it
-// is not cached. The build runs `go build -v` in the tools/collector module,
+// is not cached. The build runs `go build -race -v` in the tools/collector module,
 // found by walking up from the working directory; it has no deadline of its
 // own (ctx bounds it), and the packages it compiles are written to log as
 // they are built, which may be nil. Concurrent calls, from this or other
@@ -88,7 +95,7 @@ func Build(ctx context.Context, log io.Writer) (string, error) {
 		return bin, nil // built by another process while we waited
 	}
 	tmp := bin + ".tmp" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-o", tmp, ".")
+	cmd := exec.CommandContext(ctx, "go", append(buildFlags[:len(buildFlags):len(buildFlags)], "-o", tmp, ".")...)
 	cmd.Dir = tool
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
 	var out bytes.Buffer
