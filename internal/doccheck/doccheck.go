@@ -249,7 +249,7 @@ func declarationsOnly(src string) bool {
 }
 
 // importer imports packages from the export data that the go command builds
-// for paths and their dependencies.
+// for paths and their dependencies, with the test binary's [RaceFlags].
 func (c Checker) importer(t testing.TB, fset *token.FileSet, paths []string) types.Importer {
 	t.Helper()
 	slices.Sort(paths)
@@ -258,7 +258,8 @@ func (c Checker) importer(t testing.TB, fset *token.FileSet, paths []string) typ
 	if err != nil {
 		t.Fatal("doccheck: no go command to build export data")
 	}
-	args := append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, paths...)
+	args := append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, RaceFlags...)
+	args = append(args, paths...)
 	cmd := exec.Command(goTool, args...)
 	cmd.Dir = c.Dir
 	var stderr bytes.Buffer
