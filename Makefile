@@ -8,6 +8,15 @@ MODULES := . $(patsubst %/go.mod,%,$(wildcard instrumentation/*/go.mod examples/
 # Modules of build tools under tools/: the test backend and the linters.
 # They are vetted and linted with the others, not tested.
 TOOLS := $(patsubst %/go.mod,%,$(wildcard tools/*/go.mod))
+# The tool modules with code of their own (the others only pin a version).
+TOOLS_WITH_CODE := $(sort $(patsubst %/,%,$(dir $(wildcard tools/*/*.go))))
+# How many modules make vet and make test run at once, after the root
+# module, and the groups of modules run one after another because they
+# share a large dependency (tools/each.sh; any other module is a group of
+# its own).
+JOBS ?= 2
+GROUPS := 'instrumentation/openaitrace examples/openai-agent' \
+	'instrumentation/einotrace examples/eino-cozeloop'
 # Where the linters are built (gitignored).
 BIN := $(CURDIR)/.cache/bin
 
@@ -18,10 +27,8 @@ BIN := $(CURDIR)/.cache/bin
 ## analyzer over the same packages (go test's pass would analyze every
 ## dependency again, the SDKs of the instrumentation modules included).
 test: vet backend
-	@set -e; for m in $(MODULES); do \
-		echo "== go test $$m"; \
-		(cd $$m && $(GO) test -race -vet=off -shuffle=on -count=1 ./...); \
-	done
+	@MODULES="$(MODULES)" LABEL="go test" tools/each.sh $(JOBS) $(GROUPS) -- \
+		$(GO) test -race -vet=off -shuffle=on -count=1 ./...
 
 ## backend: build the OpenTelemetry Collector the end-to-end tests run (once;
 ## cached under the user cache directory), printing its progress, so that go
@@ -29,15 +36,15 @@ test: vet backend
 backend:
 	@$(GO) run ./internal/backendtest/cmd/build
 
-## vet: gofmt, then go vet in every module and every tool module with code,
+## vet: gofmt, then go vet in every module and every tool module with code
+## (tools/each.sh),
 ## with the race detector's build flags, so that the packages vet compiles
 ## are the ones the race tests and the test backend link.
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	@set -e; for m in $(MODULES) $(TOOLS); do \
-		if [ -n "$$(cd $$m && $(GO) list ./... 2>/dev/null)" ]; then (cd $$m && $(GO) vet -race ./...); fi; \
-	done
+	@MODULES="$(MODULES) $(TOOLS_WITH_CODE)" LABEL="go vet" tools/each.sh $(JOBS) $(GROUPS) -- \
+		$(GO) vet -race ./...
 
 ## lint: go.mod and go.sum tidy, golangci-lint (config .golangci.yml) and
 ## staticcheck (config staticcheck.conf) in every module, with the versions
