@@ -26,8 +26,10 @@ BIN := $(CURDIR)/.cache/bin
 ## random order. go test's own vet pass is off: make vet has just run every
 ## analyzer over the same packages (go test's pass would analyze every
 ## dependency again, the SDKs of the instrumentation modules included).
+## vet has compiled every package, so the root module's tests run beside
+## the others'.
 test: vet backend
-	@MODULES="$(MODULES)" LABEL="go test" tools/each.sh $(JOBS) $(GROUPS) -- \
+	@MODULES="$(MODULES)" LABEL="go test" ROOT_FIRST=0 tools/each.sh $(JOBS) $(GROUPS) -- \
 		$(GO) test -race -vet=off -shuffle=on -count=1 ./...
 
 ## backend: build the OpenTelemetry Collector the end-to-end tests run (once;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # each.sh: run one command in every module of the repository, the root
-# module first, then the others JOBS at a time.
+# module first, then the others JOBS at a time (or the root module among
+# them, as the first group, when ROOT_FIRST=0: for a command whose work in
+# the root module builds nothing the others need).
 #
 #   tools/each.sh JOBS 'GROUP' ['GROUP' ...] -- CMD [ARG ...]
 #
@@ -33,7 +35,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Modules of MODULES that no group names become groups of their own.
 listed=" ${groups[*]} "
 for m in ${MODULES:-}; do
-	[ "$m" = . ] && continue
+	[ "$m" = . ] && continue # run first, or put first
 	case "$listed" in *" $m "*) ;; *) groups+=("$m") ;; esac
 done
 
@@ -59,7 +61,11 @@ run() {
 export -f run
 export root tmp label
 
-run . "$@"
+if [ "${ROOT_FIRST:-1}" = 0 ]; then
+	groups=(. "${groups[@]}")
+else
+	run . "$@"
+fi
 printf '%s\0' "${groups[@]}" | xargs -0 -P "$jobs" -I{} bash -c '
 	for m in {}; do run "$m" "$@"; done' _ "$@"
 
