@@ -27,10 +27,12 @@ import (
 // once if nothing else is runnable, and never waits for the exporter) so that
 // the worker gets a CPU even when every core is busy producing. With two
 // producers running flat out at the defaults (200,000 spans, a discarding
-// exporter) on two cores that other work also kept busy (load average 11 to
-// 23), 97.5 to 98.4 % of spans were delivered (medians of 6 runs, ±2-3 %),
-// against 61 to 63 % for the same queue without the yield and 76 % for the
-// OpenTelemetry SDK's BatchSpanProcessor (BenchmarkBatchDelivered); what is
+// exporter) on two otherwise idle cores, 100 % of spans were delivered
+// (medians of 6 runs), against 80 % for the same queue without the yield and
+// 90.5 % for the OpenTelemetry SDK's BatchSpanProcessor; on two cores that
+// other work also kept busy (load average 11 to 23), 97.5 to 98.4 % (±2-3 %),
+// against 61 to 63 % without the yield and 76 % for the SDK
+// (BenchmarkBatchDelivered); what is
 // lost is lost while the operating system runs other programs' threads
 // instead of the worker's, which no yield can give back. A hung exporter
 // makes no producer yield: items are then dropped at the cost of an atomic
