@@ -1,7 +1,6 @@
 package einotrace_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/agenttrace/agenttrace-go/internal/doccheck"
@@ -13,19 +12,7 @@ import (
 // TestReadmeSnippetCompiles type-checks the repository README's eino
 // snippets, which the core module cannot: they import this module and eino.
 func TestReadmeSnippetCompiles(t *testing.T) {
-	all, err := doccheck.Markdown("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var snippets []doccheck.Snippet
-	for _, s := range all {
-		if strings.Contains(s.Code, "einotrace.") {
-			snippets = append(snippets, s)
-		}
-	}
-	if len(snippets) == 0 {
-		t.Fatal("no einotrace snippet in the README")
-	}
+	snippets := doccheck.MarkdownContaining(t, "../../README.md", "einotrace.")
 	doccheck.Checker{
 		Imports: []string{
 			"context",

@@ -1,7 +1,6 @@
 package openaitrace_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/agenttrace/agenttrace-go/internal/doccheck"
@@ -10,19 +9,7 @@ import (
 // TestReadmeSnippetCompiles type-checks the repository README's openaitrace
 // snippets, which the core module cannot: they import this module and its SDK.
 func TestReadmeSnippetCompiles(t *testing.T) {
-	all, err := doccheck.Markdown("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var snippets []doccheck.Snippet
-	for _, s := range all {
-		if strings.Contains(s.Code, "openaitrace.") {
-			snippets = append(snippets, s)
-		}
-	}
-	if len(snippets) == 0 {
-		t.Fatal("no openaitrace snippet in the README")
-	}
+	snippets := doccheck.MarkdownContaining(t, "../../README.md", "openaitrace.")
 	doccheck.Checker{
 		Imports: []string{
 			"github.com/openai/openai-go/v3",

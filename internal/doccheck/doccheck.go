@@ -41,6 +41,28 @@ type Snippet struct {
 // Where returns the snippet's place as file:line.
 func (s Snippet) Where() string { return s.File + ":" + strconv.Itoa(s.Line) }
 
+// MarkdownContaining returns the fenced go blocks of the Markdown file at
+// path whose code contains substr, such as "mcptrace.": the snippets of one
+// module, for that module's test to check. It fails t when the file cannot
+// be read or holds no such block.
+func MarkdownContaining(t testing.TB, path, substr string) []Snippet {
+	t.Helper()
+	all, err := Markdown(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Snippet
+	for _, s := range all {
+		if strings.Contains(s.Code, substr) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no go block of %s contains %q", path, substr)
+	}
+	return out
+}
+
 // Markdown returns the fenced blocks of the Markdown file at path whose info
 // string is "go".
 func Markdown(path string) ([]Snippet, error) {
