@@ -1,10 +1,7 @@
 package otelbridge_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,9 +12,9 @@ import (
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/agenttrace/agenttrace-go/internal/interoptest"
+	"github.com/agenttrace/agenttrace-go/internal/otlptest"
 )
 
 // sink is an OTLP/HTTP receiver on 127.0.0.1 that decodes the protobuf
@@ -31,32 +28,10 @@ type sink struct {
 func newSink(t *testing.T) *sink {
 	t.Helper()
 	s := &sink{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body io.Reader = r.Body
-		if r.Header.Get("Content-Encoding") == "gzip" {
-			zr, err := gzip.NewReader(r.Body)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			body = zr
-		}
-		raw, err := io.ReadAll(body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		var req coltracepb.ExportTraceServiceRequest
-		if err := proto.Unmarshal(raw, &req); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
+	s.Server = httptest.NewServer(otlptest.Handler(func(_ *http.Request, req *coltracepb.ExportTraceServiceRequest) {
 		s.mu.Lock()
-		s.reqs = append(s.reqs, &req)
+		s.reqs = append(s.reqs, req)
 		s.mu.Unlock()
-		out, _ := proto.Marshal(&coltracepb.ExportTraceServiceResponse{})
-		w.Header().Set("Content-Type", "application/x-protobuf")
-		_, _ = w.Write(bytes.Clone(out))
 	}))
 	t.Cleanup(s.Close)
 	return s
