@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -64,9 +65,12 @@ type consoleTrace struct {
 
 var _ Exporter = (*Console)(nil)
 
-// NewConsole returns an exporter that prints to w, with timings and ids
-// unless options say otherwise.
+// NewConsole returns an exporter that prints to w (os.Stdout when w is
+// nil), with timings and ids unless options say otherwise.
 func NewConsole(w io.Writer, opts ...ConsoleOption) *Console {
+	if w == nil {
+		w = os.Stdout
+	}
 	c := &Console{w: w, timings: true, ids: true, pending: map[string]*consoleTrace{}, done: map[string]bool{}}
 	for _, o := range opts {
 		if o != nil {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -227,5 +229,32 @@ func TestConsoleLateSpanOfForgottenTrace(t *testing.T) {
 	_ = c.Shutdown(context.Background())
 	if out.Len() != 0 {
 		t.Errorf("Shutdown printed %q, want nothing open", out.String())
+	}
+}
+
+// A nil writer prints to os.Stdout instead of failing every export.
+func TestConsoleNilWriterIsStdout(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = w
+	c := processors.NewConsole(nil, processors.WithoutTimings(), processors.WithoutIDs())
+	os.Stdout = old
+	sync := processors.NewSync(c)
+	tp, _ := tracingtest.NewProvider(tracing.WithProcessor(sync))
+	_, tr := tp.StartTrace(context.Background(), "to stdout")
+	tr.End()
+	if err := tp.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	out, _ := io.ReadAll(r)
+	if !strings.Contains(string(out), `trace "to stdout"`) {
+		t.Errorf("stdout got %q", out)
+	}
+	if st := sync.Stats(); st.DroppedTotal() != 0 {
+		t.Errorf("stats %v, want nothing dropped", st)
 	}
 }
