@@ -50,13 +50,13 @@ vet:
 
 ## lint: go.mod and go.sum tidy, golangci-lint (config .golangci.yml) and
 ## staticcheck (config staticcheck.conf) in every module, with the versions
-## pinned in tools/golangci-lint and tools/staticcheck.
+## pinned in tools/golangci-lint and tools/staticcheck, modules two at a time
+## as in make vet.
 lint: $(BIN)/golangci-lint $(BIN)/staticcheck
-	@set -e; for m in $(MODULES) $(TOOLS); do \
-		if [ -z "$$(cd $$m && $(GO) list ./... 2>/dev/null)" ]; then continue; fi; \
-		echo "== lint $$m"; \
-		(cd $$m && $(GO) mod tidy -diff && $(BIN)/golangci-lint run --config $(CURDIR)/.golangci.yml ./... && $(BIN)/staticcheck ./...); \
-	done
+	@MODULES="$(MODULES) $(TOOLS_WITH_CODE)" LABEL="lint" tools/each.sh $(JOBS) $(GROUPS) -- \
+		sh -c '$(GO) mod tidy -diff && \
+		$(BIN)/golangci-lint run --allow-parallel-runners --config $(CURDIR)/.golangci.yml ./... && \
+		$(BIN)/staticcheck ./...'
 
 $(BIN)/golangci-lint: tools/golangci-lint/go.mod tools/golangci-lint/go.sum
 	@echo "building golangci-lint (once)..."
