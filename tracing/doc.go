@@ -66,6 +66,9 @@
 //     ratio of [WithSamplingRatio], as OTel's TraceIDRatioBased. A
 //     sampled-out trace is nil and costs what a disabled one does, but its
 //     context still carries its ids with the sampled flag off.
+//     OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG choose the sampler as
+//     for the OTel SDK ([EnvTracesSampler]); [WithSamplingRatio] replaces
+//     them.
 //
 // Ids: an agent trace id "trace_" + 32 hex digits is its OTel trace id
 // ([OTelTraceID]); a span id made by this package carries its OTel span id

@@ -24,7 +24,7 @@ type providerConfig struct {
 	clock      func() time.Time
 	clockSet   bool
 	logger     *slog.Logger
-	ratio      float64
+	sampler    samplerConfig
 }
 
 type traceConfig struct {
@@ -95,7 +95,8 @@ func WithClock(now func() time.Time) Option {
 	})
 }
 
-// WithLogger sets where the provider reports contained processor failures.
+// WithLogger sets where the provider reports contained processor failures
+// and the sampler variables it could not take as given.
 // The default is [slog.Default] at the time of the report.
 func WithLogger(l *slog.Logger) Option {
 	return providerOption(func(c *providerConfig) { c.logger = l })
@@ -107,13 +108,14 @@ func WithLogger(l *slog.Logger) Option {
 // ratio, with agenttrace-go or the OTel SDK, records the same traces. A
 // trace that joins an OTel parent follows the parent's sampled flag, as
 // OTel's default ParentBased sampler does, whatever the ratio. A ratio of 1
-// or more (the default), or NaN, records every trace; 0 or less, none.
+// or more (the default), or NaN, records every trace; 0 or less, none. It
+// replaces the sampler OTEL_TRACES_SAMPLER names (see [EnvTracesSampler]).
 //
 // A sampled-out trace is nil, like a disabled one, and so are its spans; its
 // context still carries its OTel ids with the sampled flag off, so that
 // downstream services drop it too.
 func WithSamplingRatio(ratio float64) Option {
-	return providerOption(func(c *providerConfig) { c.ratio = ratio })
+	return providerOption(func(c *providerConfig) { c.sampler = samplerConfig{ratio: ratio} })
 }
 
 type traceOption func(*traceConfig)

@@ -33,14 +33,17 @@ type Provider struct {
 	// with no OTel parent (see WithSamplingRatio).
 	sampleAll   bool
 	sampleBound uint64
-	clock       func() time.Time
-	wallClock   bool // clock is time.Now
-	logger      *slog.Logger
-	mu          sync.Mutex // serialises changes to procs and shutdown
-	shutOnce    bool
-	shutDone    chan struct{} // closed when the first Shutdown returns
-	lastPanic   atomic.Int64  // unix nanos of the last panic report
-	panics      atomic.Int64  // panics not yet reported
+	// ignoreParent makes the decision above for traces with an OTel parent
+	// too (OTEL_TRACES_SAMPLER=always_on, always_off or traceidratio).
+	ignoreParent bool
+	clock        func() time.Time
+	wallClock    bool // clock is time.Now
+	logger       *slog.Logger
+	mu           sync.Mutex // serialises changes to procs and shutdown
+	shutOnce     bool
+	shutDone     chan struct{} // closed when the first Shutdown returns
+	lastPanic    atomic.Int64  // unix nanos of the last panic report
+	panics       atomic.Int64  // panics not yet reported
 }
 
 // panicReportInterval bounds how often contained processor panics are logged.
@@ -49,8 +52,9 @@ const panicReportInterval = 10 * time.Second
 // NewProvider returns a provider configured by opts. Defaults: no
 // processors; enabled unless OPENAI_AGENTS_DISABLE_TRACING is "1" or "true";
 // sensitive data included unless OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA is
-// "0" or "false"; random ids; [time.Now]. The environment is read once, here;
-// options override it.
+// "0" or "false"; the sampler OTEL_TRACES_SAMPLER names ([EnvTracesSampler];
+// parent-based, every trace, when unset); random ids; [time.Now]. The
+// environment is read once, here; options override it.
 func NewProvider(opts ...Option) *Provider {
 	env := readEnv()
 	cfg := providerConfig{
@@ -58,7 +62,7 @@ func NewProvider(opts ...Option) *Provider {
 		sensitive: env.includeSensitive,
 		ids:       randomIDs{},
 		clock:     time.Now,
-		ratio:     1,
+		sampler:   env.sampler,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -75,7 +79,11 @@ func NewProvider(opts ...Option) *Provider {
 		logger:     cfg.logger,
 		shutDone:   make(chan struct{}),
 	}
-	p.sampleAll, p.sampleBound = samplingBound(cfg.ratio)
+	p.sampleAll, p.sampleBound = samplingBound(cfg.sampler.ratio)
+	p.ignoreParent = cfg.sampler.ignoreParent
+	if env.samplerErr != nil {
+		p.warn(env.samplerErr.Error())
+	}
 	procs := slices.Clone(cfg.processors)
 	p.procs.Store(&procs)
 	p.disabled.Store(cfg.disabled)
@@ -243,6 +251,17 @@ func (p *Provider) reportPanic(proc Processor, method string, r any) {
 		slog.String("method", method),
 		slog.String("panic", safetext.Panic(r)),
 		slog.Int64("panics_since_last_report", p.panics.Swap(0)))
+}
+
+// warn logs msg as a warning through the provider's logger (or
+// slog.Default), containing a panicking handler.
+func (p *Provider) warn(msg string) {
+	defer func() { _ = recover() }()
+	l := p.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	l.Warn("agenttrace: " + msg)
 }
 
 // The calls below contain a panicking processor so that it never reaches the

@@ -82,7 +82,7 @@ func (p *Provider) StartTrace(ctx context.Context, name string, opts ...TraceOpt
 	}
 	switch {
 	case parent.IsValid():
-		if !parent.IsSampled() {
+		if !parent.IsSampled() && !p.ignoreParent {
 			return hideScope(ctx), nil // the parent's context goes on propagating its ids
 		}
 		tid = parent.TraceID()
@@ -93,10 +93,10 @@ func (p *Provider) StartTrace(ctx context.Context, name string, opts ...TraceOpt
 		id, generated = p.ids.NewTraceID(), true
 		tid = OTelTraceID(id)
 	}
-	if !parent.IsValid() && !p.sampled(tid) {
+	if (!parent.IsValid() || p.ignoreParent) && !p.sampled(tid) {
 		u := &unsampledCtx{Context: ctx}
 		root, _ := newOTelSpanID()
-		u.span.sc = trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: root})
+		u.span.sc = trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: root, TraceState: parent.TraceState()})
 		return withOTel(u, &u.span), nil
 	}
 	if id == "" {
