@@ -60,3 +60,25 @@ func TestPanic(t *testing.T) {
 		t.Errorf("long panic text not clipped on a rune boundary: %d bytes", len(long))
 	}
 }
+
+func TestVariants(t *testing.T) {
+	if v := Variants(""); v != nil {
+		t.Errorf("Variants(\"\") = %q, want none", v)
+	}
+	got := Variants(`a b/<&>"`)
+	for _, want := range []string{
+		`a b/<&>"`,                 // as written
+		`a+b%2F%3C%26%3E%22`,       // query
+		`a%20b%2F%3C&%3E%22`,       // path
+		`a b/\u003c\u0026\u003e\"`, // JSON with HTML escapes
+		`a b/<&>\"`,                // JSON without
+	} {
+		found := false
+		for _, v := range got {
+			found = found || v == want
+		}
+		if !found {
+			t.Errorf("Variants lacks %q: %q", want, got)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // fuzzKey turns fuzz input into an API key: "sk-" followed by the input's
@@ -43,7 +45,7 @@ func FuzzSnippet(f *testing.F) {
 		r := New(WithAPIKey(key), WithEndpoint("https://proxy.example/v1/traces/ingest")).redactorFor(key)
 		for _, in := range []string{body, strings.ReplaceAll(body, "sk-", key), body + key} {
 			out := r.snippet(strings.NewReader(in))
-			for _, v := range variants(key) {
+			for _, v := range safetext.Variants(key) {
 				if strings.Contains(out, v) {
 					t.Fatalf("snippet shows %q:\n%s", v, out)
 				}

@@ -2,12 +2,13 @@ package openaiexport
 
 import (
 	"cmp"
-	"encoding/json"
 	"io"
 	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // redactedMark replaces a secret in errors and logs.
@@ -26,7 +27,7 @@ type redactor []string
 func (e *Exporter) redactorFor(key string) redactor {
 	r := make(redactor, 0, 4+len(e.userinfo))
 	add := func(s string, minLen int) {
-		for _, v := range variants(s) {
+		for _, v := range safetext.Variants(s) {
 			if len(v) >= minLen && !slices.Contains(r, v) {
 				r = append(r, v)
 			}
@@ -43,26 +44,6 @@ func (e *Exporter) redactorFor(key string) redactor {
 	// Longest first, so that a secret holding another is removed whole.
 	slices.SortStableFunc(r, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	return r
-}
-
-// variants returns s as written, percent-encoded (as a query or a path
-// writes it) and JSON-escaped (with and without HTML escapes); none for "".
-func variants(s string) []string {
-	if s == "" {
-		return nil
-	}
-	v := []string{s, url.QueryEscape(s), url.PathEscape(s)}
-	if b, err := json.Marshal(s); err == nil {
-		v = append(v, string(b[1:len(b)-1]))
-	}
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(s) == nil {
-		t := strings.TrimSuffix(b.String(), "\n")
-		v = append(v, t[1:len(t)-1])
-	}
-	return v
 }
 
 // querySecrets returns the secrets of u's query: the raw query and each

@@ -1,12 +1,14 @@
 package otlpexport
 
 import (
-	"github.com/agenttrace/agenttrace-go/internal/httpguard"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/agenttrace/agenttrace-go/internal/httpguard"
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
@@ -177,7 +179,7 @@ func FuzzQuote(f *testing.F) {
 		for _, in := range []string{text, strings.ReplaceAll(text, "S3cr", secret), text + secret} {
 			out := sc.quote(in, limit)
 			checkScrubbed(t, "quote", out, secret, !strings.Contains(in, "[truncated]"))
-			for _, v := range variants(secret) {
+			for _, v := range safetext.Variants(secret) {
 				if strings.Contains(strings.ToLower(out), strings.ToLower(v)) {
 					t.Fatalf("quote shows the variant %q:\n%s", v, out)
 				}

@@ -3,11 +3,12 @@ package otlpexport
 import (
 	"cmp"
 	"encoding/base64"
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agenttrace/agenttrace-go/internal/safetext"
 )
 
 // redacted stands for a credential in errors.
@@ -48,7 +49,7 @@ type scrubber struct {
 func newScrubber(endpoint string, headers []map[string]string, extra ...string) scrubber {
 	var out []string
 	add := func(s string) {
-		for _, v := range variants(s) {
+		for _, v := range safetext.Variants(s) {
 			if len(v) >= minSecretLen && !slices.Contains(out, v) {
 				out = append(out, v)
 			}
@@ -73,23 +74,6 @@ func newScrubber(endpoint string, headers []map[string]string, extra ...string) 
 		sc.longest = len(out[0])
 	}
 	return sc
-}
-
-// variants returns s as written, percent-encoded (as a query or a path
-// writes it) and JSON-escaped (with and without HTML escapes).
-func variants(s string) []string {
-	v := []string{s, url.QueryEscape(s), url.PathEscape(s)}
-	if b, err := json.Marshal(s); err == nil {
-		v = append(v, string(b[1:len(b)-1]))
-	}
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(s) == nil {
-		t := strings.TrimSuffix(b.String(), "\n")
-		v = append(v, t[1:len(t)-1])
-	}
-	return v
 }
 
 // credentialParts returns what of a header value must never appear in
