@@ -92,32 +92,17 @@ func dropAll(items []processors.Item, err error) error {
 // the tracer.
 func (e *Exporter) send(items []processors.Item) error {
 	conv := e.conv.NewBatch()
-	var failed []error
-	oversize := 0
+	var drops otelmap.Drops
 	for _, it := range items {
 		ps, err := conv.Convert(it)
 		switch {
-		case errors.Is(err, otelmap.ErrSpanTooLarge):
-			oversize++
 		case err != nil:
-			failed = append(failed, fmt.Errorf("otelbridge: %w", err))
+			drops.Add("otelbridge", err)
 		case ps != nil:
 			e.replay(it, ps)
 		}
 	}
-	var errs []error
-	if len(failed) > 0 {
-		err := failed[0]
-		if len(failed) > 1 {
-			err = fmt.Errorf("%w (and %d more spans)", err, len(failed)-1)
-		}
-		errs = append(errs, &processors.PartialError{Dropped: len(failed), Reason: processors.DropExportFailed, Err: err})
-	}
-	if oversize > 0 {
-		errs = append(errs, &processors.PartialError{Dropped: oversize, Reason: processors.DropTooLarge,
-			Err: fmt.Errorf("otelbridge: %d spans each exceed Coze Loop's %d-byte per-span JSON limit after clipping", oversize, e.conv.Config().SpanJSONLimit)})
-	}
-	return errors.Join(errs...)
+	return errors.Join(drops.Errors("otelbridge", e.conv.Config().SpanJSONLimit)...)
 }
 
 // replay starts and ends the OTel span of ps, with the ids and parent the

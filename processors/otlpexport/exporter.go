@@ -204,35 +204,21 @@ func dropAll(items []processors.Item, err error) error {
 // export converts and sends items within ctx and the export timeout; when
 // interruptible, Shutdown interrupts it.
 func (e *Exporter) export(ctx context.Context, items []processors.Item, interruptible bool) error {
-	var errs []error
 	batch := make([]*tracepb.Span, 0, len(items))
 	conv := e.batch()
 	// After the requests are sent nothing references the spans any more.
 	defer e.keepBatch(conv)
-	var failed []error
-	oversize := 0
+	var drops otelmap.Drops
 	for _, it := range items {
 		ps, err := conv.Convert(it)
 		switch {
-		case err == otelmap.ErrSpanTooLarge:
-			oversize++
 		case err != nil:
-			failed = append(failed, fmt.Errorf("otlpexport: %w", err))
+			drops.Add("otlpexport", err)
 		case ps != nil:
 			batch = append(batch, ps)
 		}
 	}
-	if len(failed) > 0 {
-		err := failed[0]
-		if len(failed) > 1 {
-			err = fmt.Errorf("%w (and %d more spans)", err, len(failed)-1)
-		}
-		errs = append(errs, &processors.PartialError{Dropped: len(failed), Reason: processors.DropExportFailed, Err: err})
-	}
-	if oversize > 0 {
-		errs = append(errs, &processors.PartialError{Dropped: oversize, Reason: processors.DropTooLarge,
-			Err: fmt.Errorf("otlpexport: %d spans each exceed Coze Loop's %d-byte per-span JSON limit after clipping", oversize, e.conv.Config().SpanJSONLimit)})
-	}
+	errs := drops.Errors("otlpexport", e.conv.Config().SpanJSONLimit)
 	if len(batch) == 0 {
 		return errors.Join(errs...)
 	}
