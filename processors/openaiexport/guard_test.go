@@ -2,12 +2,9 @@ package openaiexport
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agenttrace/agenttrace-go/internal/httpguard/httpguardtest"
 	"github.com/agenttrace/agenttrace-go/processors"
 	"github.com/agenttrace/agenttrace-go/tracing"
 )
@@ -58,32 +56,6 @@ func (s *hopServer) received() []http.Header {
 	return append([]http.Header(nil), s.hops...)
 }
 
-// namedClient reaches the servers under the host:port names given (the test
-// certificate is valid for *.example.com), trusting the test certificate,
-// and follows redirects as net/http does by default.
-func namedClient(t *testing.T, names map[string]*hopServer) *http.Client {
-	t.Helper()
-	var roots *x509.CertPool
-	addrs := map[string]string{}
-	for name, s := range names {
-		addrs[name] = s.Listener.Addr().String()
-		if s.TLS != nil {
-			roots = s.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-		}
-	}
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if a, ok := addrs[addr]; ok {
-				addr = a
-			}
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
-		},
-		TLSClientConfig: &tls.Config{RootCAs: roots},
-	}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}
-
 // TestCallerClientNoRedirectToHTTP checks that with a client that follows
 // redirects, one from https to http is refused at once, without a retry and
 // without a request to the http server (net/http would send the key there
@@ -91,7 +63,7 @@ func namedClient(t *testing.T, names map[string]*hopServer) *http.Client {
 func TestCallerClientNoRedirectToHTTP(t *testing.T) {
 	plain := newHopServer(t, false, nil)
 	front := newHopServer(t, true, map[string]string{"/v1/traces/ingest": "http://api.example.com/v1/traces/ingest"})
-	client := namedClient(t, map[string]*hopServer{"api.example.com:443": front, "api.example.com:80": plain})
+	client := httpguardtest.NamedClient(t, map[string]*httptest.Server{"api.example.com:443": front.Server, "api.example.com:80": plain.Server})
 	var w noWait
 	exp := New(WithEndpoint("https://api.example.com/v1/traces/ingest"), WithAPIKey(guardKey), WithHTTPClient(client))
 	exp.sleep = w.sleep
@@ -129,7 +101,7 @@ func TestCallerClientCredentialsStayAtTheOrigin(t *testing.T) {
 			a := newHopServer(t, true, map[string]string{"/v1/traces/ingest": tt.to})
 			b := newHopServer(t, true, nil)
 			port := newHopServer(t, true, nil)
-			client := namedClient(t, map[string]*hopServer{"a.example.com:443": a, "b.example.com:443": b, "a.example.com:8443": port})
+			client := httpguardtest.NamedClient(t, map[string]*httptest.Server{"a.example.com:443": a.Server, "b.example.com:443": b.Server, "a.example.com:8443": port.Server})
 			exp := New(WithEndpoint("https://a.example.com/v1/traces/ingest"), WithAPIKey(guardKey),
 				WithOrganization("org-guard-secret"), WithProject("proj-guard-secret"), WithHTTPClient(client))
 			defer exp.Shutdown(context.Background())
@@ -200,7 +172,7 @@ func TestControlCharacterInKeyFailsAtOnce(t *testing.T) {
 // and never the key; loopback and https endpoints draw none.
 func TestCleartextKeyWarnedOnce(t *testing.T) {
 	plain := newHopServer(t, false, nil)
-	client := namedClient(t, map[string]*hopServer{"ingest.example.com:80": plain})
+	client := httpguardtest.NamedClient(t, map[string]*httptest.Server{"ingest.example.com:80": plain.Server})
 	for _, tt := range []struct {
 		endpoint string
 		warn     bool

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/agenttrace/agenttrace-go/internal/httpguard/httpguardtest"
 	"github.com/agenttrace/agenttrace-go/processors"
 )
 
@@ -56,7 +58,7 @@ func TestInsecureVariableKeepsHTTPS(t *testing.T) {
 // hosts, https and requests without credentials draw none.
 func TestCleartextCredentialsWarnedOnce(t *testing.T) {
 	plain := newHopServer(t, false, nil, 0)
-	client := namedClient(t, map[string]*hopServer{"collector.example.com:4318": plain, "loop.example.com:80": plain})
+	client := httpguardtest.NamedClient(t, map[string]*httptest.Server{"collector.example.com:4318": plain.Server, "loop.example.com:80": plain.Server})
 	auth := map[string]string{"Authorization": "Bearer " + secretToken, "x-api-key": "k3y_v4lue_0123"}
 	for _, tt := range []struct {
 		name string

@@ -2,15 +2,13 @@ package otlpexport
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/agenttrace/agenttrace-go/internal/httpguard/httpguardtest"
 	"github.com/agenttrace/agenttrace-go/processors"
 )
 
@@ -57,32 +55,6 @@ func (s *hopServer) received() []hop {
 	return append([]hop(nil), s.hops...)
 }
 
-// namedClient returns a client that reaches the servers under the host:port
-// names given (the test certificate is valid for example.com and
-// *.example.com), trusting the test certificate.
-func namedClient(t *testing.T, names map[string]*hopServer) *http.Client {
-	t.Helper()
-	var roots *x509.CertPool
-	addrs := map[string]string{}
-	for name, s := range names {
-		addrs[name] = s.Listener.Addr().String()
-		if s.TLS != nil {
-			roots = s.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-		}
-	}
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if a, ok := addrs[addr]; ok {
-				addr = a
-			}
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
-		},
-		TLSClientConfig: &tls.Config{RootCAs: roots},
-	}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}
-
 // TestNoRedirectFromHTTPSToHTTP checks that a redirect from https to http
 // is refused, on the same host too (net/http would send the Authorization
 // header there in clear), at once and without a retry.
@@ -91,7 +63,7 @@ func TestNoRedirectFromHTTPSToHTTP(t *testing.T) {
 		for _, to := range []string{"http://a.example.com/v1/traces", "http://b.example.com:4318/v1/traces"} {
 			plain := newHopServer(t, false, nil, 0)
 			front := newHopServer(t, true, map[string]string{"/v1/traces": to}, code)
-			client := namedClient(t, map[string]*hopServer{"a.example.com:443": front, "a.example.com:80": plain, "b.example.com:4318": plain})
+			client := httpguardtest.NamedClient(t, map[string]*httptest.Server{"a.example.com:443": front.Server, "a.example.com:80": plain.Server, "b.example.com:4318": plain.Server})
 			exp, sl := newFaultExporter(t, "https://a.example.com/v1/traces", WithHTTPClient(client))
 			items := makeItems(1, 1)
 			err := exp.Export(context.Background(), items)
@@ -137,7 +109,7 @@ func TestRedirectKeepsHeadersAtTheOrigin(t *testing.T) {
 			b := newHopServer(t, true, map[string]string{"/back": "https://a.example.com/v1/final"}, http.StatusTemporaryRedirect)
 			port := newHopServer(t, true, nil, 0)
 			a := newHopServer(t, true, tt.redirects, http.StatusTemporaryRedirect)
-			client := namedClient(t, map[string]*hopServer{"a.example.com:443": a, "b.example.com:443": b, "a.example.com:8443": port})
+			client := httpguardtest.NamedClient(t, map[string]*httptest.Server{"a.example.com:443": a.Server, "b.example.com:443": b.Server, "a.example.com:8443": port.Server})
 			exp, err := New(WithEndpointURL("https://a.example.com/v1/traces"), WithHTTPClient(client), WithoutRetry(), WithHeaders(configured))
 			if err != nil {
 				t.Fatal(err)
